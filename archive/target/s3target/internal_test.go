@@ -1,0 +1,115 @@
+package s3target
+
+import (
+	"crypto/sha256"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/minio/minio-go/v7"
+
+	"zaakarchief/archive/target/objstore"
+	"zaakarchief/archive/target/s3target/s3test"
+)
+
+func TestConfigResolvesEnvironmentFallbacks(t *testing.T) {
+	env := map[string]string{
+		"AWS_ACCESS_KEY_ID": "envkey", "AWS_SECRET_ACCESS_KEY": "envsecret",
+		"AWS_REGION": "eu-west-1", "AWS_ENDPOINT_URL_S3": "https://s3.example.nl:9000",
+	}
+	getenv := func(k string) string { return env[k] }
+	for _, c := range []struct {
+		name    string
+		cfg     Config
+		want    resolved
+		wantErr string
+	}{
+		{"environment only", Config{Getenv: getenv},
+			resolved{host: "s3.example.nl:9000", secure: true, region: "eu-west-1", ak: "envkey", sk: "envsecret", partSize: DefaultPartSize, retries: DefaultMaxRetries}, ""},
+		{"config wins over environment", Config{Endpoint: "127.0.0.1:7070", Region: "nl", AccessKey: "k", SecretKey: "s", PartSize: 8 << 20, MaxRetries: 2, Getenv: getenv},
+			resolved{host: "127.0.0.1:7070", region: "nl", ak: "k", sk: "s", partSize: 8 << 20, retries: 2}, ""},
+		{"http URL endpoint is plain", Config{Endpoint: "http://localhost:7070", AccessKey: "k", SecretKey: "s", UseTLS: true},
+			resolved{host: "localhost:7070", region: "us-east-1", ak: "k", sk: "s", partSize: DefaultPartSize, retries: DefaultMaxRetries}, ""},
+		{"no endpoint is Amazon over TLS", Config{AccessKey: "k", SecretKey: "s"},
+			resolved{host: "s3.amazonaws.com", secure: true, region: "us-east-1", ak: "k", sk: "s", partSize: DefaultPartSize, retries: DefaultMaxRetries}, ""},
+		{"nil Getenv reads no environment", Config{}, resolved{}, "no credentials"},
+		{"part size below minimum", Config{AccessKey: "k", SecretKey: "s", PartSize: 1 << 20}, resolved{}, "minimum"},
+		{"endpoint with path", Config{Endpoint: "https://h/bucket", AccessKey: "k", SecretKey: "s"}, resolved{}, "without a path"},
+		{"endpoint with other scheme", Config{Endpoint: "ftp://h", AccessKey: "k", SecretKey: "s"}, resolved{}, "http(s)"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := c.cfg.resolve()
+			if c.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+					t.Fatalf("resolve() error = %v, want one mentioning %q", err, c.wantErr)
+				}
+				return
+			}
+			if err != nil || got != c.want {
+				t.Errorf("resolve() = %+v, %v; want %+v", got, err, c.want)
+			}
+		})
+	}
+}
+
+func TestLockRefusalsAreRecognisedAcrossServers(t *testing.T) {
+	for _, c := range []struct {
+		resp minio.ErrorResponse
+		want bool
+	}{
+		{minio.ErrorResponse{Code: "AccessDenied", Message: "Access Denied because object protected by object lock."}, true}, // AWS, versitygw
+		{minio.ErrorResponse{Code: "AccessDenied", Message: "Object is WORM protected and cannot be overwritten"}, true},     // MinIO
+		{minio.ErrorResponse{Code: "ObjectLocked"}, true},
+		{minio.ErrorResponse{Code: "AccessDenied", Message: "Access Denied."}, false}, // credentials, not a lock
+		{minio.ErrorResponse{Code: "InvalidRequest", Message: "Bucket is missing Object Lock Configuration"}, false},
+	} {
+		if got := isLockRefusal(c.resp); got != c.want {
+			t.Errorf("isLockRefusal(%s %q) = %v, want %v", c.resp.Code, c.resp.Message, got, c.want)
+		}
+	}
+}
+
+func newInternalTarget(t *testing.T) *Target {
+	t.Helper()
+	srv := s3test.Start(t)
+	tg, err := New(t.Context(), s3test.BucketName(), "", Config{Endpoint: srv.Endpoint, AccessKey: srv.AccessKey, SecretKey: srv.SecretKey, CreateBucket: true, PartSize: MinPartSize})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tg
+}
+
+// The target checks the hash before sending; these tests skip that check to prove the server
+// verifies the headers too (versitygw answers XAmzContentSHA256Mismatch or BadDigest).
+func TestServerRefusesSinglePutWithWrongChecksum(t *testing.T) {
+	tg := newInternalTarget(t)
+	data := []byte("inhoud van het archiefpakket")
+	opts := objstore.PutOptions{SHA256: sha256.Sum256([]byte("iets anders"))}
+	_, err := tg.sendSingle(t.Context(), "k", data, opts)
+	if err = tg.wrap("put", "k", err); !errors.Is(err, objstore.ErrChecksumMismatch) {
+		t.Fatalf("server accepted or mis-reported a wrong checksum: %v", err)
+	}
+	t.Logf("server refusal: %v", err)
+	if _, err := tg.Stat(t.Context(), "k"); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("Stat after the refused put = %v, want os.ErrNotExist", err)
+	}
+}
+
+func TestServerRefusesPartWithWrongChecksum(t *testing.T) {
+	tg := newInternalTarget(t)
+	ctx := t.Context()
+	id, err := tg.core.NewMultipartUpload(ctx, tg.bucket, "k", minio.PutObjectOptions{UserMetadata: map[string]string{"x-amz-checksum-algorithm": "SHA256"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tg.core.AbortMultipartUpload(ctx, tg.bucket, "k", id)
+	chunk := make([]byte, MinPartSize)
+	_, err = tg.sendPart(ctx, "k", id, 1, chunk, sha256.Sum256([]byte("other")))
+	if err = tg.wrap("put", "k", err); !errors.Is(err, objstore.ErrChecksumMismatch) {
+		t.Fatalf("server accepted or mis-reported a part with a wrong checksum: %v", err)
+	}
+	if _, err := tg.sendPart(ctx, "k", id, 1, chunk, sha256.Sum256(chunk)); err != nil {
+		t.Errorf("the same part with its right checksum: %v", err)
+	}
+}

@@ -1,0 +1,354 @@
+package afspraak
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"reflect"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"zaakarchief/configs"
+)
+
+// Fout is one problem in an agreement: where it is (the dotted path of the YAML node and its
+// line) and what is wrong. A Warning does not stop the daemon from using the agreement.
+type Fout struct {
+	// File is the name the agreement was parsed under, e.g. "omgevingsvergunning.yaml".
+	File string `json:"file,omitempty"`
+	// Path is the dotted path of the node, e.g. "zaaktypen[0].statustypen[2].verantwoordelijke".
+	Path string `json:"path"`
+	// Line is the 1-based line of the node in File; 0 when unknown.
+	Line    int    `json:"line,omitempty"`
+	Msg     string `json:"msg"`
+	Warning bool   `json:"warning,omitempty"`
+}
+
+// Error renders the Fout as FILE:LINE: PATH: MSG, with "warning: " before the path for a warning.
+func (f Fout) Error() string {
+	var b strings.Builder
+	if f.File != "" {
+		b.WriteString(f.File)
+		if f.Line > 0 {
+			b.WriteString(":" + strconv.Itoa(f.Line))
+		}
+		b.WriteString(": ")
+	} else if f.Line > 0 {
+		b.WriteString("line " + strconv.Itoa(f.Line) + ": ")
+	}
+	if f.Warning {
+		b.WriteString("warning: ")
+	}
+	if f.Path != "" {
+		b.WriteString(f.Path + ": ")
+	}
+	b.WriteString(f.Msg)
+	return b.String()
+}
+
+// Fouten is the list of problems that made Parse refuse a file; its Error has one per line.
+type Fouten []Fout
+
+// Error lists every Fout, one per line.
+func (fs Fouten) Error() string {
+	s := make([]string, len(fs))
+	for i, f := range fs {
+		s[i] = f.Error()
+	}
+	return strings.Join(s, "\n")
+}
+
+// Load reads and parses the agreement in the file at path. It does not validate it: call
+// Validate for that.
+func Load(path string) (*Afspraak, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read agreement: %w", err)
+	}
+	return Parse(data, path)
+}
+
+// LoadDefault parses the example agreement embedded in the binary (configs.DefaultAgreement).
+func LoadDefault() (*Afspraak, error) {
+	data, err := fs.ReadFile(configs.FS, configs.DefaultAgreement)
+	if err != nil {
+		return nil, fmt.Errorf("read embedded agreement: %w", err)
+	}
+	return Parse(data, configs.DefaultAgreement)
+}
+
+// Parse reads an agreement from YAML; name is the file name used in messages. Unknown keys,
+// duplicate keys and values of the wrong kind are errors; Parse reports all of them at once as
+// Fouten. It keeps the line of every node, so that Validate and Line can point into the file.
+func Parse(data []byte, name string) (*Afspraak, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, Fouten{{File: name, Msg: "empty agreement"}}
+		}
+		return nil, syntaxFout(name, err)
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		if err != nil {
+			return nil, syntaxFout(name, err)
+		}
+		return nil, Fouten{{File: name, Line: extra.Line, Msg: "more than one YAML document; an agreement is one document"}}
+	}
+	root := &doc
+	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
+		root = root.Content[0]
+	}
+	a := &Afspraak{bestand: name}
+	d := &decoder{file: name, lines: map[string]int{}}
+	if root.Kind != yaml.MappingNode {
+		return nil, Fouten{{File: name, Line: root.Line, Msg: "the agreement must be a mapping with naam, versie, organisaties and zaaktypen, found " + kindName(root)}}
+	}
+	d.decode(root, reflect.ValueOf(a).Elem(), "", 0)
+	if len(d.errs) > 0 {
+		sortFouten(d.errs)
+		return nil, d.errs
+	}
+	a.lines = d.lines
+	return a, nil
+}
+
+// syntaxRe finds the line in a YAML syntax error such as "yaml: line 3: did not find expected key".
+var syntaxRe = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+func syntaxFout(name string, err error) error {
+	if m := syntaxRe.FindStringSubmatch(err.Error()); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		return Fouten{{File: name, Line: line, Msg: "YAML syntax: " + m[2]}}
+	}
+	return Fouten{{File: name, Msg: "YAML syntax: " + strings.TrimPrefix(err.Error(), "yaml: ")}}
+}
+
+// Bestand returns the name the agreement was parsed under, for messages; empty for an agreement
+// built in code.
+func (a *Afspraak) Bestand() string { return a.bestand }
+
+// Line returns the line in the source file of the node at path (a dotted path such as
+// "zaaktypen[0].statustypen[2].verantwoordelijke"), or of its nearest ancestor that is in the
+// file; 0 when nothing is known.
+func (a *Afspraak) Line(path string) int {
+	for {
+		if l, ok := a.lines[path]; ok {
+			return l
+		}
+		if path == "" {
+			return 0
+		}
+		i := strings.LastIndexAny(path, ".[")
+		if i < 0 {
+			path = ""
+		} else {
+			path = path[:i]
+		}
+	}
+}
+
+// FoutBij returns an error at path, with the file and line filled in: for checks outside this
+// package (package retention) that report in the same form.
+func (a *Afspraak) FoutBij(path, format string, args ...any) Fout {
+	return Fout{File: a.bestand, Path: path, Line: a.Line(path), Msg: fmt.Sprintf(format, args...)}
+}
+
+// WaarschuwingBij returns a warning at path, with the file and line filled in.
+func (a *Afspraak) WaarschuwingBij(path, format string, args ...any) Fout {
+	f := a.FoutBij(path, format, args...)
+	f.Warning = true
+	return f
+}
+
+// sortFouten orders problems by line, keeping the order of problems on one line.
+func sortFouten(fs []Fout) {
+	sort.SliceStable(fs, func(i, j int) bool { return fs[i].Line < fs[j].Line })
+}
+
+// maxAliasDepth bounds how deep YAML aliases may nest, against alias bombs.
+const maxAliasDepth = 32
+
+// decoder fills Go values from YAML nodes, recording the line of every path and every problem.
+type decoder struct {
+	file  string
+	lines map[string]int
+	errs  Fouten
+}
+
+func (d *decoder) errf(n *yaml.Node, path, format string, args ...any) {
+	d.errs = append(d.errs, Fout{File: d.file, Path: path, Line: n.Line, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, aliases int) {
+	if n.Kind == yaml.AliasNode {
+		if aliases >= maxAliasDepth || n.Alias == nil {
+			d.errf(n, path, "aliases nest too deep")
+			return
+		}
+		d.decode(n.Alias, v, path, aliases+1)
+		return
+	}
+	if _, ok := d.lines[path]; !ok && path != "" {
+		d.lines[path] = n.Line
+	}
+	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
+		return // an empty value leaves the zero value
+	}
+	switch v.Kind() {
+	case reflect.Pointer:
+		nv := reflect.New(v.Type().Elem())
+		d.decode(n, nv.Elem(), path, aliases)
+		v.Set(nv)
+	case reflect.Struct:
+		d.decodeStruct(n, v, path, aliases)
+	case reflect.Slice:
+		if n.Kind != yaml.SequenceNode {
+			d.errf(n, path, "expected a list, found %s", kindName(n))
+			return
+		}
+		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
+		for i, item := range n.Content {
+			p := fmt.Sprintf("%s[%d]", path, i)
+			d.lines[p] = item.Line
+			d.decode(item, s.Index(i), p, aliases)
+		}
+		v.Set(s)
+	case reflect.Map:
+		if n.Kind != yaml.MappingNode {
+			d.errf(n, path, "expected a mapping (key: value), found %s", kindName(n))
+			return
+		}
+		m := reflect.MakeMapWithSize(v.Type(), len(n.Content)/2)
+		d.eachKey(n, path, func(key string, k, val *yaml.Node) {
+			p := join(path, key)
+			d.lines[p] = k.Line
+			ev := reflect.New(v.Type().Elem()).Elem()
+			d.decode(val, ev, p, aliases)
+			m.SetMapIndex(reflect.ValueOf(key), ev)
+		})
+		v.Set(m)
+	case reflect.String:
+		if n.Kind != yaml.ScalarNode {
+			d.errf(n, path, "expected text, found %s", kindName(n))
+			return
+		}
+		v.SetString(n.Value)
+	case reflect.Int:
+		i, err := strconv.Atoi(n.Value)
+		if n.Kind != yaml.ScalarNode || err != nil {
+			d.errf(n, path, "expected a whole number, found %s", kindName(n))
+			return
+		}
+		v.SetInt(int64(i))
+	case reflect.Bool:
+		switch {
+		case n.Kind == yaml.ScalarNode && strings.EqualFold(n.Value, "true"):
+			v.SetBool(true)
+		case n.Kind == yaml.ScalarNode && strings.EqualFold(n.Value, "false"):
+			v.SetBool(false)
+		default:
+			d.errf(n, path, "expected true or false, found %s", kindName(n))
+		}
+	default:
+		panic(fmt.Sprintf("afspraak: cannot decode into %s", v.Type())) // a programming error in the types
+	}
+}
+
+func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string, aliases int) {
+	if n.Kind != yaml.MappingNode {
+		d.errf(n, path, "expected a mapping (key: value), found %s", kindName(n))
+		return
+	}
+	fields := yamlFields(v.Type())
+	d.eachKey(n, path, func(key string, k, val *yaml.Node) {
+		p := join(path, key)
+		idx, ok := fields.index[key]
+		if !ok {
+			d.errf(k, p, "unknown key %q (allowed: %s)", key, strings.Join(fields.names, ", "))
+			return
+		}
+		d.lines[p] = k.Line
+		d.decode(val, v.Field(idx), p, aliases)
+	})
+}
+
+// eachKey calls f for every key of a mapping node, refusing non-text keys, merge keys and
+// duplicates.
+func (d *decoder) eachKey(n *yaml.Node, path string, f func(key string, k, v *yaml.Node)) {
+	seen := map[string]int{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, val := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			d.errf(k, path, "a key must be text, found %s", kindName(k))
+			continue
+		}
+		if k.Value == "<<" && k.Tag == "!!merge" {
+			d.errf(k, path, "merge keys (<<) are not supported; write the keys out")
+			continue
+		}
+		if first, dup := seen[k.Value]; dup {
+			d.errf(k, join(path, k.Value), "duplicate key %q (first at line %d)", k.Value, first)
+			continue
+		}
+		seen[k.Value] = k.Line
+		f(k.Value, k, val)
+	}
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// kindName describes a node for an error message.
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		return strconv.Quote(n.Value)
+	case yaml.AliasNode:
+		return "an alias"
+	default:
+		return "nothing"
+	}
+}
+
+// structFields maps the YAML keys of a struct type to its field indexes.
+type structFields struct {
+	index map[string]int
+	names []string
+}
+
+func yamlFields(t reflect.Type) structFields {
+	sf := structFields{index: map[string]int{}}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if name == "-" {
+			continue
+		}
+		if name == "" {
+			name = strings.ToLower(f.Name)
+		}
+		sf.index[name] = i
+		sf.names = append(sf.names, name)
+	}
+	return sf
+}

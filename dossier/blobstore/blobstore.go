@@ -1,0 +1,154 @@
+// Package blobstore keeps document content in a local directory, named by SHA-256: the default
+// dossier.BlobStore. A blob is written to a temporary file in the same file system, hashed while
+// it streams, synced, and renamed into place, so a crash never leaves a partial blob under a
+// hash. It knows nothing of zaken; the dossier decides when content may go.
+package blobstore
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"zaakarchief/dossier"
+)
+
+// Dir is a blob store in a directory: blobs at DIR/ab/abcdef..., temporary files in DIR/tmp.
+type Dir struct {
+	root string
+}
+
+var _ dossier.BlobStore = (*Dir)(nil)
+
+// Open prepares (creating if needed) a blob store in root.
+func Open(root string) (*Dir, error) {
+	if err := os.MkdirAll(filepath.Join(root, "tmp"), 0o750); err != nil {
+		return nil, fmt.Errorf("open blob store %s: %w", root, err)
+	}
+	return &Dir{root: root}, nil
+}
+
+// Root returns the directory.
+func (d *Dir) Root() string { return d.root }
+
+func (d *Dir) path(sha string) (string, error) {
+	if len(sha) != 64 {
+		return "", fmt.Errorf("blob %q: %w", sha, os.ErrNotExist)
+	}
+	if _, err := hex.DecodeString(sha); err != nil {
+		return "", fmt.Errorf("blob %q: %w", sha, os.ErrNotExist)
+	}
+	return filepath.Join(d.root, sha[:2], sha), nil
+}
+
+// Put implements dossier.BlobStore.
+func (d *Dir) Put(ctx context.Context, r io.Reader) (string, int64, bool, error) {
+	tmp, err := os.CreateTemp(filepath.Join(d.root, "tmp"), "put-*")
+	if err != nil {
+		return "", 0, false, fmt.Errorf("put blob: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // no-op after the rename
+	h := sha256.New()
+	size, err := io.Copy(io.MultiWriter(tmp, h), ctxReader{ctx, r})
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return "", 0, false, fmt.Errorf("put blob: %w", err)
+	}
+	sha := hex.EncodeToString(h.Sum(nil))
+	dst, _ := d.path(sha)
+	if _, err := os.Stat(dst); err == nil {
+		return sha, size, false, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o750); err != nil {
+		return "", 0, false, fmt.Errorf("put blob %s: %w", sha, err)
+	}
+	if err := os.Rename(tmp.Name(), dst); err != nil {
+		return "", 0, false, fmt.Errorf("put blob %s: %w", sha, err)
+	}
+	if err := syncDir(filepath.Dir(dst)); err != nil {
+		return "", 0, false, fmt.Errorf("put blob %s: %w", sha, err)
+	}
+	return sha, size, true, nil
+}
+
+// Open implements dossier.BlobStore.
+func (d *Dir) Open(ctx context.Context, sha string) (io.ReadCloser, error) {
+	p, err := d.path(sha)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, fmt.Errorf("open blob %s: %w", sha, err)
+	}
+	return f, nil
+}
+
+// Delete implements dossier.BlobStore.
+func (d *Dir) Delete(ctx context.Context, sha string) error {
+	p, err := d.path(sha)
+	if err != nil {
+		return err
+	}
+	if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("delete blob %s: %w", sha, err)
+	}
+	return syncDir(filepath.Dir(p))
+}
+
+// Walk calls fn for every blob hash in the store (for fixity checks and garbage reports).
+func (d *Dir) Walk(ctx context.Context, fn func(sha string) error) error {
+	entries, err := os.ReadDir(d.root)
+	if err != nil {
+		return fmt.Errorf("walk blobs: %w", err)
+	}
+	for _, e := range entries {
+		if !e.IsDir() || len(e.Name()) != 2 {
+			continue
+		}
+		files, err := os.ReadDir(filepath.Join(d.root, e.Name()))
+		if err != nil {
+			return fmt.Errorf("walk blobs: %w", err)
+		}
+		for _, f := range files {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := fn(f.Name()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func syncDir(dir string) error {
+	f, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return f.Sync()
+}
+
+// ctxReader stops a copy when the context is cancelled.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}

@@ -1,0 +1,149 @@
+// Package sqldb opens the relational database the daemon keeps its state in and applies the
+// schema migrations of every package that owns tables.
+//
+// SQL in this project is written once, portable between SQLite (the embedded default, through
+// modernc.org/sqlite, no cgo) and PostgreSQL: `?` placeholders that Rebind turns into `$n`,
+// TEXT for dates and times, IDs made by the application instead of autoincrement, and
+// INSERT ... ON CONFLICT for upserts. It does not own any table itself except the migration log.
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// Dialect says which SQL flavour a DB speaks.
+type Dialect string
+
+// The dialects the daemon supports.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DB is a database with a pool for writes and a pool for reads. On SQLite the writer has one
+// connection whose transactions start with BEGIN IMMEDIATE, so that writers queue instead of
+// failing on a lock upgrade, while readers see WAL snapshots concurrently. On PostgreSQL both
+// pools are the same.
+type DB struct {
+	W       *sql.DB
+	R       *sql.DB
+	Dialect Dialect
+}
+
+// OpenSQLite opens (creating if needed) the SQLite database file at path with WAL, foreign
+// keys and a busy timeout.
+func OpenSQLite(ctx context.Context, path string) (*DB, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	q := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "foreign_keys(1)", "busy_timeout(10000)", "synchronous(NORMAL)"} {
+		q.Add("_pragma", p)
+	}
+	base := "file:" + path + "?" + q.Encode()
+	w, err := sql.Open("sqlite", base+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	r, err := sql.Open("sqlite", base)
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(4)
+	db := &DB{W: w, R: r, Dialect: SQLite}
+	if err := w.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	err := db.W.Close()
+	if db.R != db.W {
+		if rerr := db.R.Close(); err == nil {
+			err = rerr
+		}
+	}
+	return err
+}
+
+// Rebind turns the portable `?` placeholders into the dialect's own.
+func (db *DB) Rebind(query string) string {
+	if db.Dialect != Postgres {
+		return query
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range query {
+		if r == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// Tx is a transaction that rebinds its queries.
+type Tx struct {
+	tx *sql.Tx
+	db *DB
+}
+
+// Exec runs a statement in the transaction.
+func (t *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(ctx, t.db.Rebind(query), args...)
+}
+
+// Query runs a query in the transaction.
+func (t *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(ctx, t.db.Rebind(query), args...)
+}
+
+// QueryRow runs a query that returns at most one row.
+func (t *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(ctx, t.db.Rebind(query), args...)
+}
+
+// Dialect reports the SQL flavour of the transaction's database.
+func (t *Tx) Dialect() Dialect { return t.db.Dialect }
+
+// Update runs fn in a write transaction and commits it when fn returns nil.
+func (db *DB) Update(ctx context.Context, fn func(tx *Tx) error) error {
+	return db.run(ctx, db.W, nil, fn)
+}
+
+// View runs fn in a read-only transaction: one consistent snapshot.
+func (db *DB) View(ctx context.Context, fn func(tx *Tx) error) error {
+	return db.run(ctx, db.R, &sql.TxOptions{ReadOnly: db.Dialect == Postgres}, fn)
+}
+
+func (db *DB) run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn func(tx *Tx) error) error {
+	sqlTx, err := pool.BeginTx(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	if err := fn(&Tx{tx: sqlTx, db: db}); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
