@@ -36,6 +36,14 @@ func loadAgreement(name string, args []string) (*afspraak.Afspraak, string, erro
 	}
 }
 
+// errorsIn is the one-line failure of 'agreement check'.
+func errorsIn(n int, file string) error {
+	if n == 1 {
+		return fmt.Errorf("1 error in %s", file)
+	}
+	return fmt.Errorf("%d errors in %s", n, file)
+}
+
 func agreementCheckCommand() *command {
 	return &command{
 		name:    "agreement check",
@@ -50,7 +58,7 @@ func agreementCheckCommand() *command {
 				for _, f := range fouten {
 					fmt.Fprintln(env.stdout, f.Error())
 				}
-				return fmt.Errorf("%d errors in %s", len(fouten), file)
+				return errorsIn(len(fouten), file)
 			case err != nil:
 				return err
 			}
@@ -70,7 +78,7 @@ func agreementCheckCommand() *command {
 				}
 			}
 			if errs > 0 {
-				return fmt.Errorf("%d errors in %s", errs, file)
+				return errorsIn(errs, file)
 			}
 			fmt.Fprintf(env.stdout, "%s: ok (%d zaaktypen, %d organisaties)\n", file, len(a.Zaaktypen), len(a.Organisaties))
 			return nil
