@@ -15,7 +15,7 @@ import (
 // Package retention calls it when an approved destruction list is executed; the minimal record
 // of the zaak is retention's to keep.
 func DestroyZaak(ctx context.Context, tx *sqldb.Tx, zaak string, now time.Time) (int, error) {
-	rows, err := tx.Query(ctx, `SELECT DISTINCT sha256 FROM documenten WHERE zaak = ?`, zaak)
+	rows, err := tx.Query(ctx, `SELECT sha256 FROM documenten WHERE zaak = ? UNION SELECT sha256 FROM documentversies WHERE zaak = ?`, zaak, zaak)
 	if err != nil {
 		return 0, fmt.Errorf("destroy zaak %s: %w", zaak, err)
 	}
@@ -36,7 +36,7 @@ func DestroyZaak(ctx context.Context, tx *sqldb.Tx, zaak string, now time.Time) 
 	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM documenten WHERE zaak = ?`, zaak).Scan(&docs); err != nil {
 		return 0, fmt.Errorf("destroy zaak %s: %w", zaak, err)
 	}
-	for _, table := range []string{"documenten", "statussen", "besluiten", "eigenschappen", "resultaten", "rollen", "contactmomenten"} {
+	for _, table := range []string{"documentversies", "documenten", "statussen", "besluiten", "eigenschappen", "resultaten", "rollen", "contactmomenten"} {
 		if _, err := tx.Exec(ctx, `DELETE FROM `+table+` WHERE zaak = ?`, zaak); err != nil {
 			return 0, fmt.Errorf("destroy zaak %s: %s: %w", zaak, table, err)
 		}

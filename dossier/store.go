@@ -349,11 +349,11 @@ func ListZaken(ctx context.Context, tx *sqldb.Tx, f ZaakFilter) ([]Zaak, error) 
 	return out, rows.Err()
 }
 
-// CountDocumentsWithContent counts the documents, in any zaak, that hold the content with this
-// SHA-256: a blob may only be deleted when none does.
+// CountDocumentsWithContent counts the documents and earlier document versions, in any zaak,
+// that hold the content with this SHA-256: a blob may only be deleted when none does.
 func CountDocumentsWithContent(ctx context.Context, tx *sqldb.Tx, sha string) (int, error) {
 	var n int
-	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM documenten WHERE sha256 = ?`, sha).Scan(&n); err != nil {
+	if err := tx.QueryRow(ctx, `SELECT (SELECT COUNT(*) FROM documenten WHERE sha256 = ?) + (SELECT COUNT(*) FROM documentversies WHERE sha256 = ?)`, sha, sha).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count documents with %s: %w", sha, err)
 	}
 	return n, nil

@@ -1,16 +1,30 @@
-// Package retention decides what happens to a zaak's records after it closes: the Selectielijst
-// as data, ISO 8601 terms with the month-end arithmetic of the ZGW APIs, the derivation of
-// archiefnominatie, brondatum and archiefactiedatum when the eindstatus is set (as the ZGW Zaken
-// API, Open Zaak 1.30, does it), the check of an agreement's retention rules against the
-// selectielijst, and the transfer date of permanent records under the Archiefwet.
+// Package retention decides what happens to a zaak's records after it closes, and carries it
+// out.
 //
-// It owns these rules and nothing else. It is pure: no database, no HTTP, no clock; callers pass
-// the facts (Feiten) and get an Uitkomst with the steps that explain it. Storing the outcome,
-// refusing the eindstatus, destruction lists and archiving live in packages dossier, archive and
-// export. The agreement types come from dossier/afspraak; the selectielijst files from
-// configs/selectielijst.
+// The rules are pure (no database, no HTTP, no clock; callers pass facts and get outcomes with
+// the steps that explain them): the Selectielijst as data (selectielijst.go), ISO 8601 terms
+// with the month-end arithmetic of the ZGW APIs (termijn.go), the derivation of
+// archiefnominatie, brondatum and archiefactiedatum when the eindstatus is set, as the ZGW Zaken
+// API (Open Zaak 1.30) does it (regel.go, derive.go), the check of an agreement's retention
+// rules against the selectielijst (check.go), and the transfer date of permanent records under
+// the Archiefwet (overbrenging.go).
 //
-// Dates are calendar dates held as time.Time at 00:00 UTC (see Datum). Terms are never added with
-// time.AddDate, which rolls Jan 31 + 1 month over to March; Termijn.AddTo clamps to the month end
-// as dateutil's relativedelta does.
+// On top of them, with the dossier store:
+//   - Bepaler (bepaler.go) is the dossier's Archiefbepaler: it finds the rule of the zaak's
+//     resultaattype and its selectielijst entry, derives, gives blijvend_bewaren zaken their
+//     transfer date as archiefactiedatum, and keeps the derivation for explanations.
+//   - Service runs the rest, each change audited in the zaak's own chain: explanations
+//     (explain.go), overrides by the recordmanager (override.go), holds (hold.go; OnHold for the
+//     archive package), destruction lists after Open Archiefbeheer's practice (lijst.go,
+//     review.go), their idempotent, resumable execution (execute.go) with the verklaring van
+//     vernietiging of Archiefbesluit art. 8 (verklaring.go), and the scheduled job (job.go).
+//
+// Retention owns the tables retention_* (migrations/) and nothing else. It reads the dossier's
+// tables where a query over many zaken needs it (proposing a list), but changes a dossier only
+// through package dossier: UpdateZaak, DestroyZaak, PurgeBlobs, AppendAudit. Archiving is
+// package archive's; it deletes archived copies for an execution through ArchiefVerwijderaar.
+// HTTP routes are in retention/api. Dates are calendar dates held as time.Time at 00:00 UTC in
+// the rules (see Datum) and as dossier.Datum at the dossier's edge. Terms are never added with
+// time.AddDate, which rolls Jan 31 + 1 month over to March; Termijn.AddTo clamps to the month
+// end as dateutil's relativedelta does.
 package retention

@@ -14,6 +14,7 @@ import (
 	"zaakarchief/dossier/afspraak"
 	"zaakarchief/dossier/blobstore"
 	"zaakarchief/dossier/sqldb"
+	"zaakarchief/retention"
 )
 
 // dataFlags are the flags every command that opens the data directory shares.
@@ -52,6 +53,8 @@ type app struct {
 	afspraak *afspraak.Afspraak
 	svc      *dossier.Service
 	log      *slog.Logger
+	// retention runs explanations, holds and destruction lists (see cmd_retention.go).
+	retention *retention.Service
 }
 
 func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error) {
@@ -68,6 +71,10 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, er
 	if errs := blocking(a.afspraak.Validate()); len(errs) > 0 {
 		return nil, fmt.Errorf("agreement has %d errors (run 'zaakarchief agreement check'): %v", len(errs), errs[0])
 	}
+	rw, err := newRetentionWiring(cfg, a.afspraak)
+	if err != nil {
+		return nil, err
+	}
 	if cfg.Database != "" && !strings.HasPrefix(cfg.Database, "sqlite:") {
 		return nil, fmt.Errorf("database %q: only SQLite is supported in this version", cfg.Database)
 	}
@@ -79,14 +86,22 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, er
 		a.db.Close()
 		return nil, err
 	}
+	if err := retention.Migrate(ctx, a.db); err != nil {
+		a.db.Close()
+		return nil, err
+	}
 	a.blobs, err = blobstore.Open(filepath.Join(cfg.Data, "blobs"))
 	if err != nil {
 		a.db.Close()
 		return nil, err
 	}
 	a.svc, err = dossier.NewService(dossier.Options{DB: a.db, Blobs: a.blobs, Afspraak: a.afspraak,
-		MaxUpload: cfg.MaxUploadBytes, Logger: log})
+		MaxUpload: cfg.MaxUploadBytes, Logger: log, Archief: rw.bepaler})
 	if err != nil {
+		a.db.Close()
+		return nil, err
+	}
+	if a.retention, err = rw.service(a.svc, log); err != nil {
 		a.db.Close()
 		return nil, err
 	}

@@ -18,6 +18,7 @@ type agreementCheck func(a *afspraak.Afspraak) ([]afspraak.Fout, error)
 func agreementChecks() []agreementCheck {
 	return []agreementCheck{
 		func(a *afspraak.Afspraak) ([]afspraak.Fout, error) { return a.Validate(), nil },
+		retentionCheck,
 	}
 }
 

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -15,6 +14,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"zaakarchief/dossier/httpapi"
+	retentionapi "zaakarchief/retention/api"
 )
 
 func serveCommand() *command {
@@ -46,10 +46,11 @@ func serveCommand() *command {
 			}
 			defer a.Close()
 
-			reg := prometheus.NewRegistry()
-			reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-			srv := httpapi.NewServer(a.svc, reg, log)
-			srv.Dossier(a.svc)
+			srv, stop, err := buildDaemon(ctx, a, env, log)
+			if err != nil {
+				return err
+			}
+			defer stop()
 
 			ln, err := net.Listen("tcp", cfg.Listen)
 			if err != nil {
@@ -77,6 +78,54 @@ func serveCommand() *command {
 	}
 }
 
+// buildDaemon builds the daemon's HTTP server with the routes of every package and starts the
+// scheduled jobs behind it; stop ends the jobs.
+func buildDaemon(ctx context.Context, a *app, env *environment, log *slog.Logger) (srv *httpapi.Server, stop func(), err error) {
+	var stops []func()
+	stop = func() {
+		for i := len(stops) - 1; i >= 0; i-- {
+			stops[i]()
+		}
+	}
+	defer func() {
+		if err != nil {
+			stop()
+		}
+	}()
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	srv = httpapi.NewServer(a.svc, reg, log)
+	srv.Dossier(a.svc)
+	exp, err := newExporter(a)
+	if err != nil {
+		return nil, nil, err
+	}
+	exp.Routes(srv)
+	retentionapi.Register(srv, a.retention)
+	stopRetention, err := startRetentionJob(ctx, a)
+	if err != nil {
+		return nil, nil, err
+	}
+	stops = append(stops, stopRetention)
+	arch, err := newArchiver(ctx, a, env, reg)
+	if err != nil {
+		return nil, nil, err
+	}
+	arch.Routes(srv)
+	a.retention.SetPakketten(archivePakketten{arch})
+	stopArchive, err := startArchiveJobs(ctx, a, arch)
+	if err != nil {
+		return nil, nil, err
+	}
+	stops = append(stops, stopArchive)
+	stopCollector, err := startCollector(ctx, a, env, srv, reg)
+	if err != nil {
+		return nil, nil, err
+	}
+	stops = append(stops, stopCollector)
+	return srv, stop, nil
+}
+
 func newLogger(env *environment, format string) *slog.Logger {
 	var h slog.Handler
 	if format == "json" {
@@ -84,6 +133,5 @@ func newLogger(env *environment, format string) *slog.Logger {
 	} else {
 		h = slog.NewTextHandler(env.stderr, nil)
 	}
-	_ = os.Stderr
 	return slog.New(h)
 }

@@ -37,6 +37,7 @@ func afleidingswijzen() []string {
 func (a *Afspraak) Validate() []Fout {
 	v := &validator{a: a}
 	v.afspraak()
+	v.bronnen()
 	sortFouten(v.fouten)
 	return v.fouten
 }

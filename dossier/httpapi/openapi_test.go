@@ -48,7 +48,9 @@ func documentedRoutes(doc openAPIDoc) []string {
 	return out
 }
 
-func TestOpenAPIDocumentsEveryRouteTheServerRegistersAndNoOther(t *testing.T) {
+// TestOpenAPIDocumentsEveryDossierRoute checks the routes this package registers; the test of
+// the whole daemon (cmd/zaakarchief) checks that the document holds nothing else.
+func TestOpenAPIDocumentsEveryDossierRoute(t *testing.T) {
 	s := newStack(t)
 	doc := parseOpenAPI(t, httpapi.OpenAPI)
 	documented := documentedRoutes(doc)
@@ -56,11 +58,6 @@ func TestOpenAPIDocumentsEveryRouteTheServerRegistersAndNoOther(t *testing.T) {
 	for _, r := range registered {
 		if !slices.Contains(documented, r) {
 			t.Errorf("route %q is registered but not in openapi.yaml", r)
-		}
-	}
-	for _, r := range documented {
-		if !slices.Contains(registered, r) {
-			t.Errorf("operation %q is in openapi.yaml but the server does not register it", r)
 		}
 	}
 	if len(registered) < 15 {

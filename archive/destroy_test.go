@@ -1,0 +1,95 @@
+package archive_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"zaakarchief/archive"
+	"zaakarchief/archive/target/s3target/s3test"
+	"zaakarchief/configs"
+	"zaakarchief/dossier"
+	"zaakarchief/retention"
+)
+
+// TestDestructionListDeletesTheArchivedPackageUnlessItsLockRefuses runs retention's whole
+// destruction procedure with the Archiver as its ArchiefVerwijderaar: a zaak whose package has no
+// lock left is destroyed and its package deleted from versitygw; a zaak whose package is locked
+// until its (original) archiefactiedatum stays, with the refusal on its item.
+func TestDestructionListDeletesTheArchivedPackageUnlessItsLockRefuses(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	srv := s3test.Start(t)
+	tg := s3Target(t, srv, srv.Endpoint, s3test.BucketName(), 0)
+
+	// Archived as if two years on: the one-year term has passed, so the package gets no lock.
+	free := e.closedZaak(ingetrokk)
+	later := func() time.Time { return time.Now().AddDate(2, 0, 0) }
+	if rep, err := e.archiver(tg, func(o *archive.Options) { o.Now = later }).Run(ctx, nil); err != nil || rep.Pakketten != 1 {
+		t.Fatalf("archive %s: %v %+v", free, err, rep)
+	}
+	// Archived today: locked for five years.
+	locked := e.closedZaak(geweigerd)
+	a := e.archiver(tg)
+	if rep, err := a.Run(ctx, nil); err != nil || rep.Pakketten != 1 {
+		t.Fatalf("archive %s: %v %+v", locked, err, rep)
+	}
+
+	// Six years on, both are due; the archivaris approves the list, the daemon executes it.
+	sixYears := func() time.Time { return time.Now().AddDate(6, 0, 0) }
+	svc, err := dossier.NewService(dossier.Options{DB: e.db, Blobs: e.blobs, Afspraak: e.ag, Now: sixYears, Logger: e.log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bep, err := retention.NewBepaler(retention.BepalerOptions{Afspraak: e.ag, Lijsten: retentionLijsten(), Overbrenging: retention.StandaardOverbrenging()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ret, err := retention.New(retention.Options{Dossier: svc, Bepaler: bep, Lijsten: retentionLijsten(), Pakketten: a, Logger: e.log,
+		Instellingen: retention.Instellingen{Overbrenging: retention.StandaardOverbrenging()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	archivaris := dossier.Actor{Organisatie: "gemeente", Rol: dossier.RolArchivaris, TokenID: "test-ar"}
+	v, err := ret.Propose(ctx, recordmanager)
+	if err != nil || v.Lijst == nil || v.Opgenomen != 2 {
+		t.Fatalf("propose: %v %+v", err, v)
+	}
+	id := v.Lijst.ID
+	if _, err := ret.Submit(ctx, recordmanager, id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ret.Review(ctx, archivaris, id, []retention.Beoordeling{{Zaak: free, Beoordeling: retention.BeoordelingVernietigen},
+		{Zaak: locked, Beoordeling: retention.BeoordelingVernietigen}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ret.Approve(ctx, archivaris, id); err != nil {
+		t.Fatal(err)
+	}
+	u, err := ret.Execute(ctx, retention.Systeem, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.Vernietigd != 1 || u.Geweigerd != 1 {
+		t.Fatalf("execution %+v", u)
+	}
+	if got := keys(t, tg, free+"/"); len(got) != 0 {
+		t.Errorf("the destroyed zaak's package is still there: %v", got)
+	}
+	if got := keys(t, tg, locked+"/"); len(got) == 0 {
+		t.Error("the locked package was deleted")
+	}
+	if st := e.zaak(locked).Archief.Archiefstatus; st != dossier.ArchiefstatusGearchiveerd {
+		t.Errorf("refused zaak: archiefstatus %s", st)
+	}
+	if _, err := svc.Dossier(ctx, dossier.Actor{Rol: dossier.RolSysteem}, free); !errors.Is(err, dossier.ErrNotFound) {
+		t.Errorf("destroyed zaak still in the dossier store: %v", err)
+	}
+	p, err := a.Pakket(ctx, free)
+	if err != nil || p.Status != archive.PakketVerwijderd {
+		t.Errorf("journal of the destroyed zaak's package: %+v %v", p, err)
+	}
+}
+
+func retentionLijsten() *retention.Lijsten { return retention.NewLijsten(configs.FS) }

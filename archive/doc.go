@@ -1,0 +1,92 @@
+// Package archive hands closed zaken to durable storage as MDTO packages and keeps them there:
+// runs, their journal, packaging, verification, legal holds, transfer to the e-Depot and
+// deletion on an approved destruction list.
+//
+// # Packages
+//
+// A closed zaak (einddatum set, archiefnominatie derived, archiefstatus nog_te_archiveren)
+// becomes one package in the Nationaal Archief's SIP layout, under the target's prefix:
+//
+//	ZAAK-2026-0000001/                          the zaak: informatieobject, aggregatieniveau Dossier
+//	ZAAK-2026-0000001/ZAAK-2026-0000001.mdto.xml
+//	ZAAK-2026-0000001/<document>/               a document: informatieobject, Archiefstuk
+//	ZAAK-2026-0000001/<document>/<document>.mdto.xml
+//	ZAAK-2026-0000001/<document>/<file>         the document's file, as uploaded
+//	ZAAK-2026-0000001/<document>/<file>.bestand.mdto.xml
+//	ZAAK-2026-0000001/pakbon.json               counts, total bytes, SHA-256 of the manifest
+//	ZAAK-2026-0000001/manifest.json             every other object: path, kind, size, SHA-256
+//
+// Folder and file names come from mdto.SafeName of the document's title and file name, made
+// unique per folder without regard to case ("-2", "-3"); pakbon.json and manifest.json are
+// reserved. The manifest is written last: a package folder without one is incomplete. The
+// pakbon names the manifest's hash, so the pakbon and the manifest together cover every byte.
+//
+// The metadata (metadata.go): the dossier's identificatie is the zaak's, with the bronorganisatie
+// (name and RSIN) as bron; naam is the omschrijving; archiefvormer is the bronorganisatie and
+// every organisation that archives a document type of the zaak per the agreement; waardering is B
+// (blijvend_bewaren) or V (vernietigen); bewaartermijn runs from the brondatum
+// (startdatumBewaartermijn) for the archiefactietermijn to the archiefactiedatum, triggered by the
+// afleidingswijze; one event per status with the organisation the agreement makes responsible
+// for that phase; informatiecategorie is the selectielijst resultaat (code volledigNummer, label
+// naam, begrippenlijst the selectielijst's name and year); beperkingGebruik carries the
+// vertrouwelijkheidaanduiding mapped to an openbaarheid begrip (see Openbaarheid). A document is
+// an Archiefstuk, part of the dossier, represented by its bestand; the bestand has its size, its
+// SHA-256 with the time the dossier computed it, and its PRONOM format identified from its
+// content by mdto.DetectFormaat. A file whose format cannot be identified is never given one
+// guessed from its name: the zaak is refused (ErrFormaatOnbekend, reported every run) until the
+// file is replaced by one in a known format.
+//
+// # Runs and the journal
+//
+// Run archives every zaak that is ready. A run takes a lock in the database (table
+// archief_slot), so that the daemon's scheduled runs and a CLI run never overlap; a lock left by
+// a dead process is taken over when its lease ends, or at once when the process is gone from
+// this host. The journal (tables archief_runs, archief_items, archief_pakketten,
+// archief_objecten) holds every package's plan: each object with its key, size, SHA-256 and
+// whether it is written and verified. The generated objects' content is kept in the journal, so
+// a run that is killed at any moment is finished by the next one without rebuilding anything:
+// objects journaled as done are skipped, and before writing an object of an interrupted package
+// the run asks the target whether it is already there with the same SHA-256, so nothing is
+// written twice. (Writers journal their objects in batches, off their own path; a mark lost in
+// a crash costs one such question.) A zaak is marked archived (dossier.SetArchiefstatus: gearchiveerd, or
+// gearchiveerd_procestermijn_onbekend without archiefactiedatum) in the transaction that records
+// its package complete, after the manifest is written, and only while the dossier is still in
+// the state it was packaged in (a fingerprint of the dossier); from then on the dossier refuses
+// changes. A dossier that changed meanwhile is packaged again in the next run.
+//
+// A planner builds packages and feeds their objects to a pool of writers, so that packaging and
+// hashing overlap with the network. Every object is written with its precomputed SHA-256, which
+// the target and the server verify; the target reads every object back after the put. After a
+// package's objects are written the run lists the package folder and compares sizes, and reads
+// back and hashes every object larger than the multipart part size (whose server checksum is a
+// composite of its parts). Faults are retried by the target (connection errors, 5xx) and then
+// by the run (each try bounded by a timeout, with backoff); a zaak that still fails is reported
+// in the journal, the log and the metrics, and the run goes on.
+//
+// # Retention and holds
+//
+// A package is written with object lock: a vernietigen package until its archiefactiedatum, a
+// blijvend_bewaren package until its transfer date (retention.Overbrenging), both from 00:00
+// Europe/Amsterdam; no lock when the date is unknown or past. A package of a zaak under a hold
+// gets a legal hold; every run first makes the legal holds of archived packages match the holds
+// in force (each change audited in the zaak's chain). VerwijderPakket deletes a package for an
+// approved destruction list (retention's ArchiefVerwijderaar); storage that refuses (lock or
+// hold) gives an error wrapping target.ErrLocked and nothing is deleted.
+//
+// Permanent packages whose transfer date has come are transferred (overbrenging) to the e-Depot
+// target: copied object by object with their SHA-256, the manifest last, verified there, deleted
+// from the archive target, and the zaak set to overgedragen. A permanent record without
+// archiefactiedatum gets its transfer date as archiefactiedatum then, which the Zaken API
+// requires for that status. A zaak under a hold waits.
+//
+// # Fixity
+//
+// Verify re-reads archived packages (all, or a random sample), recomputes every SHA-256 and
+// compares it with the journal and the stored manifest, and the manifest's with the pakbon.
+// Every mismatch is logged, counted, journaled and appended to the zaak's audit trail.
+//
+// The package owns the journal tables (component "archive"), the package layout and the
+// metadata mapping. It does not decide retention (package retention derives the dates and the
+// holds), does not change what a dossier holds (package dossier), and does not know how objects
+// are stored (package target and its back ends).
+package archive

@@ -1,0 +1,150 @@
+package archive_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"zaakarchief/archive"
+	"zaakarchief/archive/target"
+	"zaakarchief/archive/target/s3target/s3test"
+	"zaakarchief/dossier"
+	"zaakarchief/retention"
+)
+
+func TestObjectLockRefusesToDeleteAVernietigenPackageBeforeItsArchiefactiedatum(t *testing.T) {
+	e := newEnv(t)
+	zaak := e.closedZaak(geweigerd)
+	srv := s3test.Start(t)
+	tg := s3Target(t, srv, srv.Endpoint, s3test.BucketName(), 0)
+	a := e.archiver(tg)
+	ctx := context.Background()
+	if rep, err := a.Run(ctx, nil); err != nil || rep.Pakketten != 1 {
+		t.Fatalf("run: %v %+v", err, rep)
+	}
+	before := keys(t, tg, zaak+"/")
+
+	err := a.VerwijderPakket(ctx, zaak)
+	if !errors.Is(err, target.ErrLocked) || !errors.Is(err, retention.ErrPakketBewaard) || !strings.Contains(err.Error(), zaak) {
+		t.Fatalf("early delete of a locked package: %v, want ErrLocked and ErrPakketBewaard naming the zaak", err)
+	}
+	if err := tg.Delete(ctx, zaak+"/manifest.json"); !errors.Is(err, target.ErrLocked) {
+		t.Errorf("delete straight on the target: %v, want ErrLocked", err)
+	}
+	if got := keys(t, tg, zaak+"/"); len(got) != len(before) {
+		t.Errorf("after the refused delete %d objects remain of %d", len(got), len(before))
+	}
+	p, err := a.Pakket(ctx, zaak)
+	if err != nil || p.Status != archive.PakketGearchiveerd || p.Retentie == nil || p.Retentie.Mode != target.Compliance {
+		t.Errorf("package after a refused delete: %+v %v", p, err)
+	}
+}
+
+func TestVerwijderPakketDeletesAPackageWhoseLockHasEnded(t *testing.T) {
+	e := newEnv(t)
+	zaak := e.closedZaak(ingetrokk)
+	tg := fileTarget(t, "archief")
+	// Archived as if six years later: the one-year term has passed, so no lock is set.
+	later := func() time.Time { return time.Now().AddDate(6, 0, 0) }
+	a := e.archiver(tg, func(o *archive.Options) { o.Now = later })
+	ctx := context.Background()
+	if rep, err := a.Run(ctx, nil); err != nil || rep.Pakketten != 1 {
+		t.Fatalf("run: %v %+v", err, rep)
+	}
+	if err := a.VerwijderPakket(ctx, zaak); err != nil {
+		t.Fatal(err)
+	}
+	if got := keys(t, tg, ""); len(got) != 0 {
+		t.Errorf("left behind: %v", got)
+	}
+	if err := a.VerwijderPakket(ctx, zaak); err != nil {
+		t.Errorf("second delete: %v", err)
+	}
+	if err := a.VerwijderPakket(ctx, "ZAAK-1900-0000001"); err != nil {
+		t.Errorf("delete of a zaak without package: %v", err)
+	}
+	var audited bool
+	for _, entry := range e.audit(zaak) {
+		audited = audited || entry.Actie == "archief.pakket.verwijderd"
+	}
+	if !audited {
+		t.Error("deletion not in the audit trail")
+	}
+}
+
+func TestLegalHoldFollowsTheHoldsInForce(t *testing.T) {
+	e := newEnv(t)
+	held := e.closedZaak(geweigerd)
+	free := e.closedZaak(buitenBeh)
+	srv := s3test.Start(t)
+	tg := s3Target(t, srv, srv.Endpoint, s3test.BucketName(), 0)
+	a := e.archiver(tg)
+	ctx := context.Background()
+
+	// A zaak held before it is archived is written with a legal hold.
+	h, err := e.ret.AddHold(ctx, recordmanager, retention.NieuweHold{Soort: retention.HoldJuridisch, Reden: "bezwaarprocedure", Zaak: held})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := a.Run(ctx, nil); err != nil || rep.Pakketten != 2 {
+		t.Fatalf("run: %v %+v", err, rep)
+	}
+	assertHold(t, tg, held, true)
+	assertHold(t, tg, free, false)
+
+	// The hold ends: the next run clears the legal hold.
+	if _, err := e.ret.ReleaseHold(ctx, recordmanager, h.ID, "procedure afgerond"); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := a.Run(ctx, nil)
+	if err != nil || rep.HoldsOpgeheven != 1 || rep.HoldsGezet != 0 {
+		t.Fatalf("run after release: %v %+v", err, rep)
+	}
+	assertHold(t, tg, held, false)
+
+	// A hold placed on an archived zaak: the next run sets the legal hold.
+	if _, err := e.ret.AddHold(ctx, recordmanager, retention.NieuweHold{Soort: retention.HoldWoo, Reden: "Woo-verzoek", Zaak: free}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err = a.Run(ctx, nil)
+	if err != nil || rep.HoldsGezet != 1 {
+		t.Fatalf("run after a new hold: %v %+v", err, rep)
+	}
+	assertHold(t, tg, free, true)
+	p, err := a.Pakket(ctx, free)
+	if err != nil || !p.LegalHold {
+		t.Errorf("journal after the hold: %+v %v", p, err)
+	}
+	var gezet, opgeheven bool
+	for _, entry := range e.audit(free) {
+		gezet = gezet || entry.Actie == "archief.legal_hold.gezet"
+	}
+	for _, entry := range e.audit(held) {
+		opgeheven = opgeheven || entry.Actie == "archief.legal_hold.opgeheven"
+	}
+	if !gezet || !opgeheven {
+		t.Errorf("audit: legal hold set %v, cleared %v", gezet, opgeheven)
+	}
+	if got := e.zaak(held).Archief.Archiefstatus; got != dossier.ArchiefstatusGearchiveerd {
+		t.Errorf("held zaak archiefstatus %s", got)
+	}
+}
+
+func assertHold(t *testing.T, tg target.Target, zaak string, on bool) {
+	t.Helper()
+	ks := keys(t, tg, zaak+"/")
+	if len(ks) == 0 {
+		t.Fatalf("no package for %s", zaak)
+	}
+	for _, k := range ks {
+		info, err := tg.Stat(context.Background(), k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.LegalHold != on {
+			t.Errorf("%s: legal hold %v, want %v", k, info.LegalHold, on)
+		}
+	}
+}

@@ -1,0 +1,125 @@
+package archive_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"go.yaml.in/yaml/v3"
+
+	"zaakarchief/archive"
+	"zaakarchief/dossier"
+	"zaakarchief/dossier/httpapi"
+)
+
+func TestAPIShowsRunsAndPackagesToRecordmanagerArchivarisAndAuditorOnly(t *testing.T) {
+	e := newEnv(t)
+	zaak := e.closedZaak(geweigerd)
+	tg := fileTarget(t, "archief")
+	a := e.archiver(tg)
+	ctx := context.Background()
+	if _, err := a.Run(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	srv := httpapi.NewServer(e.svc, prometheus.NewRegistry(), e.log)
+	srv.Dossier(e.svc)
+	a.Routes(srv)
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	tok := func(org, rol string) string {
+		_, secret, err := e.svc.CreateToken(ctx, org, rol, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return secret
+	}
+	get := func(tok, path string) (int, []byte) {
+		req, _ := http.NewRequest(http.MethodGet, hs.URL+path, nil)
+		if tok != "" {
+			req.Header.Set("Authorization", "Bearer "+tok)
+		}
+		res, err := hs.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, b
+	}
+
+	for _, rol := range []string{dossier.RolRecordmanager, dossier.RolArchivaris, dossier.RolAuditor} {
+		code, body := get(tok("gemeente", rol), "/api/v1/archief/runs")
+		var page archive.RunsPage
+		if code != http.StatusOK || json.Unmarshal(body, &page) != nil || len(page.Results) != 1 || page.Results[0].Pakketten != 1 ||
+			page.Results[0].Status != archive.RunVoltooid {
+			t.Errorf("%s: runs: %d %s", rol, code, body)
+		}
+		code, body = get(tok("gemeente", rol), "/api/v1/zaken/"+zaak+"/pakket")
+		var p archive.PakketInfo
+		if code != http.StatusOK || json.Unmarshal(body, &p) != nil || p.Status != archive.PakketGearchiveerd ||
+			len(p.Manifest.Objecten) != 3*3+1 || p.Retentie == nil {
+			t.Errorf("%s: pakket: %d %s", rol, code, body)
+		}
+	}
+	org := tok("gemeente", dossier.RolOrganisatie)
+	for _, path := range []string{"/api/v1/archief/runs", "/api/v1/zaken/" + zaak + "/pakket"} {
+		if code, body := get(org, path); code != http.StatusForbidden {
+			t.Errorf("organisatie %s: %d %s", path, code, body)
+		}
+		if code, _ := get("", path); code != http.StatusUnauthorized {
+			t.Errorf("no token %s: %d", path, code)
+		}
+	}
+	rm := tok("gemeente", dossier.RolRecordmanager)
+	if code, body := get(rm, "/api/v1/zaken/ZAAK-1900-0000009/pakket"); code != http.StatusNotFound {
+		t.Errorf("unknown zaak: %d %s", code, body)
+	}
+	if code, body := get(rm, "/api/v1/archief/runs?limit=0"); code != http.StatusBadRequest || !strings.Contains(string(body), "limit") {
+		t.Errorf("limit 0: %d %s", code, body)
+	}
+
+	// Both routes are in the OpenAPI document with schemas that name what the API returns.
+	var doc struct {
+		Paths      map[string]map[string]any `yaml:"paths"`
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]any `yaml:"properties"`
+			} `yaml:"schemas"`
+		} `yaml:"components"`
+	}
+	if err := yaml.Unmarshal(httpapi.OpenAPI, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range srv.Routes() {
+		if !strings.Contains(r, "archief") && !strings.HasSuffix(r, "/pakket") {
+			continue
+		}
+		method, path, _ := strings.Cut(r, " ")
+		if _, ok := doc.Paths[path][strings.ToLower(method)]; !ok {
+			t.Errorf("route %s is not in openapi.yaml", r)
+		}
+	}
+	_, body := get(rm, "/api/v1/zaken/"+zaak+"/pakket")
+	var raw map[string]any
+	json.Unmarshal(body, &raw)
+	_, runs := get(rm, "/api/v1/archief/runs")
+	var rawRuns struct{ Results []map[string]any }
+	json.Unmarshal(runs, &rawRuns)
+	for schema, obj := range map[string]map[string]any{"Pakket": raw, "ArchiefRun": rawRuns.Results[0], "Manifest": raw["manifest"].(map[string]any)} {
+		props := doc.Components.Schemas[schema].Properties
+		for k := range obj {
+			if _, ok := props[k]; !ok {
+				t.Errorf("schema %s does not document field %q", schema, k)
+			}
+		}
+	}
+	if !slices.Contains(srv.Routes(), "GET /api/v1/archief/runs") {
+		t.Error("runs route not registered")
+	}
+}

@@ -1,0 +1,156 @@
+package dossier_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"zaakarchief/dossier"
+	"zaakarchief/dossier/afspraak"
+	"zaakarchief/dossier/blobstore"
+	"zaakarchief/dossier/sqldb"
+)
+
+type stack struct {
+	db    *sqldb.DB
+	blobs *blobstore.Dir
+	svc   *dossier.Service
+}
+
+func newStack(t *testing.T) *stack {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := sqldb.OpenSQLite(ctx, filepath.Join(dir, "zaakarchief.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := dossier.Migrate(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	blobs, err := blobstore.Open(filepath.Join(dir, "blobs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := afspraak.LoadDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := dossier.NewService(dossier.Options{DB: db, Blobs: blobs, Afspraak: a})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &stack{db: db, blobs: blobs, svc: svc}
+}
+
+var gemeente = dossier.Actor{Organisatie: "gemeente", Rol: dossier.RolOrganisatie, TokenID: "test"}
+
+func (s *stack) zaakWithDocument(t *testing.T, content string) (string, string) {
+	t.Helper()
+	ctx := context.Background()
+	z, err := s.svc.CreateZaak(ctx, gemeente, dossier.NieuweZaak{Zaaktype: "omgevingsvergunning", Omschrijving: "Dakkapel"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := dossier.DatumVan(2026, 1, 5)
+	doc, err := s.svc.AddDocument(ctx, gemeente, z.Identificatie, dossier.DocumentMetadata{
+		Informatieobjecttype: "aanvraagformulier", Titel: "Aanvraag", Auteur: "Aanvrager", Creatiedatum: &d,
+		Bestandsnaam: "aanvraag.pdf", Formaat: "application/pdf"}, strings.NewReader(content))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return z.Identificatie, doc.SHA256
+}
+
+func (s *stack) destroy(t *testing.T, zaak string) int {
+	t.Helper()
+	ctx := context.Background()
+	err := s.db.Update(ctx, func(tx *sqldb.Tx) error {
+		_, err := dossier.DestroyZaak(ctx, tx, zaak, time.Now())
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := dossier.PurgeBlobs(ctx, s.db, s.blobs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestDestroyedZaakLeavesSharedContentWithItsLastHolder(t *testing.T) {
+	s := newStack(t)
+	ctx := context.Background()
+	z1, sha := s.zaakWithDocument(t, "dezelfde bijlage in twee dossiers")
+	z2, sha2 := s.zaakWithDocument(t, "dezelfde bijlage in twee dossiers")
+	if sha != sha2 {
+		t.Fatal("same content got two hashes")
+	}
+	if n := s.destroy(t, z1); n != 0 {
+		t.Fatalf("destroying %s deleted %d blobs; the content is still held by %s", z1, n, z2)
+	}
+	if _, err := s.svc.Dossier(ctx, dossier.Actor{Rol: dossier.RolSysteem}, z1); !errors.Is(err, dossier.ErrNotFound) {
+		t.Fatalf("destroyed zaak still readable: %v", err)
+	}
+	_, rc, err := s.svc.OpenDocument(ctx, dossier.Actor{Rol: dossier.RolSysteem}, z2, mustFirstDoc(t, s, z2))
+	if err != nil {
+		t.Fatalf("content of the remaining holder is gone: %v", err)
+	}
+	rc.Close()
+	if n := s.destroy(t, z2); n != 1 {
+		t.Fatalf("destroying the last holder deleted %d blobs, want 1", n)
+	}
+	if _, err := s.blobs.Open(ctx, sha); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("content of destroyed zaken still in the blob store: %v", err)
+	}
+	// The audit trail of a destroyed zaak stays: it is the record of who did what.
+	err = s.db.View(ctx, func(tx *sqldb.Tx) error {
+		trail, err := dossier.AuditTrail(ctx, tx, z1)
+		if err == nil && len(trail) == 0 {
+			err = errors.New("audit trail of the destroyed zaak is gone")
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestPurgeAfterCrashFinishesQueuedDeletions(t *testing.T) {
+	s := newStack(t)
+	ctx := context.Background()
+	z, sha := s.zaakWithDocument(t, "inhoud die weg moet")
+	// The destruction commits, then the process dies before the purge.
+	err := s.db.Update(ctx, func(tx *sqldb.Tx) error {
+		_, err := dossier.DestroyZaak(ctx, tx, z, time.Now())
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.blobs.Open(ctx, sha); err != nil {
+		t.Fatalf("content deleted before the purge: %v", err)
+	}
+	n, err := dossier.PurgeBlobs(ctx, s.db, s.blobs)
+	if err != nil || n != 1 {
+		t.Fatalf("purge after restart: %d, %v; want 1 blob deleted", n, err)
+	}
+	if n, err := dossier.PurgeBlobs(ctx, s.db, s.blobs); err != nil || n != 0 {
+		t.Fatalf("second purge: %d, %v; want nothing left to do", n, err)
+	}
+}
+
+func mustFirstDoc(t *testing.T, s *stack, zaak string) string {
+	t.Helper()
+	d, err := s.svc.Dossier(context.Background(), dossier.Actor{Rol: dossier.RolSysteem}, zaak)
+	if err != nil || len(d.Documenten) == 0 {
+		t.Fatalf("dossier %s: %v", zaak, err)
+	}
+	return d.Documenten[0].ID
+}

@@ -1,0 +1,344 @@
+package retention_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"zaakarchief/dossier"
+	"zaakarchief/dossier/sqldb"
+	"zaakarchief/retention"
+)
+
+// hashHex is the SHA-256 of content in hex: its name in the blob store.
+func hashHex(content []byte) string {
+	h := sha256.Sum256(content)
+	return hex.EncodeToString(h[:])
+}
+
+// TestDestructionListEndToEndOverHTTP runs retention as the organisations, the recordmanager
+// and the archivaris use it: zaken closed with different results get the right nominatie and
+// dates; after years a list is proposed that leaves out the permanent, the held and the not yet
+// due zaken; it is reviewed (one zaak kept longer, one taken off), approved, waits, and is
+// executed: the destroyed zaken and their documents are gone except content another zaak
+// holds, the verklaring lists exactly them, the audit trail says who approved, and the
+// permanent zaak is untouched.
+func TestDestructionListEndToEndOverHTTP(t *testing.T) {
+	c := newClock(2015, time.March, 2)
+	s := newStack(t, c, setup{wachttijd: "P7D"})
+	gedeeld := pdf("bouwtekening die in twee aanvragen zit")
+
+	a := s.closedZaak("Dakkapel geweigerd", rtGeweigerd, pdf("aanvraag A"))
+	b := s.closedZaak("Aanbouw verleend", rtVerleend, pdf("aanvraag B"), gedeeld)
+	cz := s.closedZaak("Schuur buiten behandeling", rtBuitenBehandeling, pdf("aanvraag C"))
+	d := s.closedZaak("Kap ingetrokken", rtIngetrokken, pdf("aanvraag D"), gedeeld)
+	f := s.closedZaak("Erker geweigerd", rtGeweigerd, pdf("aanvraag F"))
+	g := s.closedZaak("Hek ingetrokken", rtIngetrokken, pdf("aanvraag G"))
+	c.set(2024, time.November, 4)
+	e := s.closedZaak("Recent geweigerd", rtGeweigerd, pdf("aanvraag E"))
+
+	// Derivation at closing: nominatie and dates per resultaat.
+	wantArchief := map[string]struct{ nominatie, volledig string }{
+		a: {retention.NominatieVernietigen, "11.2"}, b: {retention.NominatieBlijvendBewaren, "11.1.6"},
+		cz: {retention.NominatieVernietigen, "11.4"}, d: {retention.NominatieVernietigen, "11.3"},
+		e: {retention.NominatieVernietigen, "11.2"},
+	}
+	for zaak, want := range wantArchief {
+		u := s.explain(zaak)
+		if u.Archief.Archiefnominatie != want.nominatie || u.Afleiding.Selectielijst.VolledigNummer != want.volledig ||
+			u.Afleiding.Selectielijst.Jaar != 2020 || len(u.Afleiding.Uitkomst.Stappen) < 3 {
+			t.Errorf("%s: archief %+v, grondslag %+v, %d steps; want %s on %s (2020)", zaak, u.Archief, u.Afleiding.Selectielijst,
+				len(u.Afleiding.Uitkomst.Stappen), want.nominatie, want.volledig)
+		}
+	}
+	ua := s.explain(a)
+	eindA := ua.Einddatum.Time()
+	if got, want := ua.Archief.Archiefactiedatum.String(), eindA.AddDate(5, 0, 0).Format(time.DateOnly); got != want {
+		t.Errorf("geweigerd: archiefactiedatum %s, want einddatum + P5Y = %s", got, want)
+	}
+	if got, want := s.explain(d).Archief.Archiefactiedatum.String(), s.explain(d).Einddatum.Time().AddDate(1, 0, 0).Format(time.DateOnly); got != want {
+		t.Errorf("ingetrokken: archiefactiedatum %s, want einddatum + P1Y = %s", got, want)
+	}
+	ub := s.explain(b)
+	if ub.Overbrenging == nil || ub.Overbrenging.Wet != retention.WetArchiefwet1995 ||
+		ub.Archief.Archiefactiedatum.String() != ub.Einddatum.Time().AddDate(20, 0, 0).Format(time.DateOnly) {
+		t.Errorf("verleend: archief %+v, overbrenging %+v; want blijvend_bewaren transferred 20 years after closing", ub.Archief, ub.Overbrenging)
+	}
+	beforeB := s.get(s.recordmanager, "/api/v1/zaken/"+b).body
+
+	// Years later: a hold on C, then a proposal.
+	c.set(2026, time.June, 1)
+	s.problem(s.post(s.archivaris, "/api/v1/holds", map[string]any{"soort": "juridisch", "reden": "x", "zaak": cz}), http.StatusForbidden)
+	var hold retention.Hold
+	s.must(s.post(s.recordmanager, "/api/v1/holds", map[string]any{"soort": "juridisch", "reden": "bezwaarprocedure loopt", "zaak": cz}), http.StatusCreated, &hold)
+	var holds []retention.Hold
+	s.must(s.get(s.archivaris, "/api/v1/holds"), http.StatusOK, &holds)
+	if len(holds) != 1 || holds[0].ID != hold.ID || !holds[0].Actief {
+		t.Fatalf("holds %+v, want the one active hold", holds)
+	}
+
+	var v retention.Voorstel
+	s.must(s.post(s.recordmanager, "/api/v1/vernietigingslijsten", nil), http.StatusCreated, &v)
+	if v.Lijst == nil || v.Opgenomen != 4 || v.Bevroren != 1 || v.Verlopen != 5 {
+		t.Fatalf("proposal %+v, want 4 zaken (A, D, F, G), 1 held (C), 5 due", v)
+	}
+	id := v.Lijst.ID
+	lp := "/api/v1/vernietigingslijsten/" + id
+	var l retention.Lijst
+	s.must(s.get(s.recordmanager, lp), http.StatusOK, &l)
+	var opLijst []string
+	for _, it := range l.Items {
+		opLijst = append(opLijst, it.Zaak)
+	}
+	if want := sorted(a, d, f, g); !slices.Equal(opLijst, want) {
+		t.Fatalf("list holds %v, want %v (not the permanent B, the held C or the recent E)", opLijst, want)
+	}
+	var again retention.Voorstel
+	s.must(s.post(s.recordmanager, "/api/v1/vernietigingslijsten", nil), http.StatusOK, &again)
+	if again.Lijst != nil || again.AlOpLijst != 4 {
+		t.Errorf("second proposal %+v, want no list, 4 already on one", again)
+	}
+
+	// Not before approval, not by the wrong role.
+	s.problem(s.post(s.recordmanager, lp+"/uitvoeren", nil), http.StatusConflict)
+	s.problem(s.post(s.recordmanager, lp+"/goedkeuren", nil), http.StatusForbidden)
+	s.problem(s.post(s.archivaris, lp+"/indienen", nil), http.StatusForbidden)
+	s.must(s.post(s.recordmanager, lp+"/indienen", nil), http.StatusOK, &l)
+	if l.Status != retention.LijstReadyToReview {
+		t.Fatalf("after submit: status %s", l.Status)
+	}
+	s.problem(s.post(s.recordmanager, lp+"/items/"+g+"/afvoeren", map[string]any{"reden": ""}), http.StatusBadRequest)
+	s.must(s.post(s.recordmanager, lp+"/items/"+g+"/afvoeren", map[string]any{"reden": "Woo-verzoek verwacht"}), http.StatusOK, nil)
+	s.problem(s.post(s.archivaris, lp+"/goedkeuren", nil), http.StatusConflict) // A, D, F unanswered
+	s.must(s.post(s.archivaris, lp+"/beoordelingen", map[string]any{"beoordelingen": []map[string]any{
+		{"zaak": a, "beoordeling": "vernietigen"},
+		{"zaak": d, "beoordeling": "vernietigen"},
+		{"zaak": f, "beoordeling": "bewaren", "archiefactiedatum": "2030-01-01", "reden": "precedent voor nieuw beleid"},
+	}}), http.StatusOK, &l)
+	if l.Aantallen[retention.ItemSuggested] != 2 || l.Aantallen["onbeantwoord"] != 0 || l.Aantallen[retention.ItemRemoved] != 2 {
+		t.Fatalf("after review: counts %v", l.Aantallen)
+	}
+	s.must(s.post(s.archivaris, lp+"/goedkeuren", nil), http.StatusOK, &l)
+	if l.Status != retention.LijstReadyToDelete || l.UitvoerbaarVanaf == nil || !l.UitvoerbaarVanaf.Equal(c.Now().Add(7*24*time.Hour)) {
+		t.Fatalf("after approval: %+v, want ready_to_delete executable in 7 days", l)
+	}
+
+	// The waiting period holds, then execution.
+	s.problem(s.post(s.recordmanager, lp+"/uitvoeren", nil), http.StatusConflict)
+	c.add(7*24*time.Hour + time.Minute)
+	var u retention.Uitvoering
+	s.must(s.post(s.recordmanager, lp+"/uitvoeren", nil), http.StatusOK, &u)
+	if !u.Voltooid || u.Vernietigd != 2 || u.Lijst.Status != retention.LijstDeleted {
+		t.Fatalf("execution %+v, want 2 destroyed and the list deleted", u)
+	}
+
+	// The destroyed zaken are gone, with their own content; the shared content stays.
+	for _, z := range []string{a, d} {
+		s.problem(s.get(s.recordmanager, "/api/v1/zaken/"+z), http.StatusNotFound)
+	}
+	for name, content := range map[string][]byte{"A": pdf("aanvraag A"), "D": pdf("aanvraag D")} {
+		if _, err := os.Stat(blobPath(s, content)); !os.IsNotExist(err) {
+			t.Errorf("content of %s still in the blob store (%v)", name, err)
+		}
+	}
+	if _, err := os.Stat(blobPath(s, gedeeld)); err != nil {
+		t.Errorf("content shared with the permanent zaak B was deleted: %v", err)
+	}
+	if n := s.count(`SELECT COUNT(*) FROM te_verwijderen_blobs`); n != 0 {
+		t.Errorf("%d contents still queued for deletion", n)
+	}
+	if afterB := s.get(s.recordmanager, "/api/v1/zaken/"+b).body; !bytes.Equal(beforeB, afterB) {
+		t.Errorf("the permanent zaak B changed:\nbefore %s\nafter  %s", beforeB, afterB)
+	}
+	for _, z := range []string{cz, e, f, g} {
+		s.must(s.get(s.recordmanager, "/api/v1/zaken/"+z), http.StatusOK, nil)
+	}
+	if got := s.explain(f).Archief.Archiefactiedatum.String(); got != "2030-01-01" {
+		t.Errorf("F kept longer: archiefactiedatum %s, want 2030-01-01", got)
+	}
+
+	// The verklaring lists exactly A and D, with grounds and who approved.
+	var vk retention.Verklaring
+	r := s.do(s.auditor, http.MethodGet, lp+"/verklaring", "", "application/json", nil)
+	s.must(r, http.StatusOK, &vk)
+	var ids []string
+	for _, z := range vk.Zaken {
+		ids = append(ids, z.Identificatie)
+		if z.Selectielijst == "" || z.SelectielijstJaar != 2020 || z.VolledigNummer == "" || z.Bewaartermijn == "" ||
+			z.GoedgekeurdDoor.Rol != dossier.RolArchivaris || z.GoedgekeurdDoor.Omschrijving != "A. Rchivaris" {
+			t.Errorf("verklaring entry %+v lacks grounds or approver", z)
+		}
+	}
+	if !slices.Equal(ids, sorted(a, d)) || vk.Aantal != 2 || vk.Goedgekeurd == nil || vk.Methode == "" || len(vk.Zorgdragers) != 1 {
+		t.Errorf("verklaring lists %v (aantal %d, goedgekeurd %+v, zorgdragers %v), want exactly %v", ids, vk.Aantal, vk.Goedgekeurd, vk.Zorgdragers, sorted(a, d))
+	}
+	html := s.do(s.auditor, http.MethodGet, lp+"/verklaring", "", "text/html", nil)
+	if html.code != http.StatusOK || !strings.HasPrefix(html.header.Get("Content-Type"), "text/html") {
+		t.Fatalf("verklaring as HTML: %d %s", html.code, html.header.Get("Content-Type"))
+	}
+	for _, want := range []string{a, d, "@page", "Verklaring van vernietiging", "A. Rchivaris", "11.2", "P5Y"} {
+		if !bytes.Contains(html.body, []byte(want)) {
+			t.Errorf("verklaring HTML lacks %q", want)
+		}
+	}
+	for _, bad := range []string{b, cz, e, f, g, "<link", "src=", "<script"} {
+		if bytes.Contains(html.body, []byte(bad)) {
+			t.Errorf("verklaring HTML contains %q: it must list only the destroyed zaken and be self-contained", bad)
+		}
+	}
+
+	// The audit trail outlives the zaak and says who approved and who destroyed.
+	acties := map[string]dossier.AuditEntry{}
+	for _, en := range s.audit(a) {
+		acties[en.Actie] = en
+	}
+	for _, want := range []string{"zaak.aangemaakt", "vernietigingslijst.voorgesteld", "vernietigingslijst.ingediend",
+		"vernietigingslijst.beoordeeld", "vernietigingslijst.goedgekeurd", "zaak.vernietigd"} {
+		if _, ok := acties[want]; !ok {
+			t.Errorf("audit trail of %s lacks %s", a, want)
+		}
+	}
+	if en := acties["vernietigingslijst.goedgekeurd"]; en.Rol != dossier.RolArchivaris {
+		t.Errorf("approval audited with role %q", en.Rol)
+	}
+	if en := acties["zaak.vernietigd"]; !bytes.Contains(en.Details, []byte(`"A. Rchivaris"`)) {
+		t.Errorf("destruction audit does not name who approved: %s", en.Details)
+	}
+	breaks, _, err := dossier.VerifyAudit(context.Background(), s.db)
+	if err != nil || len(breaks) > 0 {
+		t.Errorf("audit chains: %v %v", breaks, err)
+	}
+
+	// Explain still answers for a destroyed zaak; executing again changes nothing.
+	if ux := s.explain(a); ux.Status != "vernietigd" || ux.Vernietigd == nil || ux.Vernietigd.VolledigNummer != "11.2" {
+		t.Errorf("explain after destruction: %+v", ux)
+	}
+	logBefore := s.count(`SELECT COUNT(*) FROM retention_lijst_log WHERE lijst = ?`, id)
+	s.must(s.post(s.recordmanager, lp+"/uitvoeren", nil), http.StatusOK, &u)
+	if !u.Voltooid || u.Vernietigd != 0 || s.count(`SELECT COUNT(*) FROM retention_lijst_log WHERE lijst = ?`, id) != logBefore {
+		t.Errorf("second execution: %+v", u)
+	}
+	s.problem(s.post(s.archivaris, lp+"/annuleren", map[string]any{"reden": "te laat"}), http.StatusConflict)
+	var logboek []retention.LogRegel
+	s.must(s.get(s.auditor, lp+"/logboek"), http.StatusOK, &logboek)
+	var stappen []string
+	for _, r := range logboek {
+		stappen = append(stappen, r.Actie)
+	}
+	for _, want := range []string{"aangemaakt", "ingediend", "afgevoerd", "beoordeeld", "goedgekeurd", "uitvoering.gestart", "zaak.vernietigd", "verklaring.opgesteld"} {
+		if !slices.Contains(stappen, want) {
+			t.Errorf("list log %v lacks %s", stappen, want)
+		}
+	}
+}
+
+func sorted(s ...string) []string {
+	out := slices.Clone(s)
+	slices.Sort(out)
+	return out
+}
+
+func blobPath(s *stack, content []byte) string {
+	h := hashHex(content)
+	return filepath.Join(s.dir, "blobs", h[:2], h)
+}
+
+// TestHoldsCoverZaaktypeAndPeriodAndReleaseLetsTheZaakGo checks the three scopes of a hold, its
+// end date, and that a released hold no longer keeps the zaak off a list.
+func TestHoldsCoverZaaktypeAndPeriodAndReleaseLetsTheZaakGo(t *testing.T) {
+	c := newClock(2018, time.January, 8)
+	s := newStack(t, c, setup{})
+	z1 := s.closedZaak("eerste", rtIngetrokken)
+	c.set(2019, time.June, 3)
+	z2 := s.closedZaak("tweede", rtIngetrokken)
+	c.set(2026, time.March, 2)
+	ctx := context.Background()
+	rm := s.authenticate(s.recordmanager)
+	onHold := func(zaak string) int {
+		var n []retention.Hold
+		if err := s.db.View(ctx, func(tx *sqldb.Tx) error {
+			var err error
+			n, err = retention.OnHold(ctx, tx, zaak, dossier.DatumVan(2026, time.March, 2))
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return len(n)
+	}
+	periode, err := s.ret.AddHold(ctx, rm, retention.NieuweHold{Soort: retention.HoldWoo, Reden: "Woo-verzoek over 2018",
+		Van: ptr(dossier.DatumVan(2018, 1, 1)), Tot: ptr(dossier.DatumVan(2018, 12, 31))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if onHold(z1) != 1 || onHold(z2) != 0 {
+		t.Errorf("period 2018 holds z1 %d times and z2 %d times, want 1 and 0", onHold(z1), onHold(z2))
+	}
+	zt, err := s.ret.AddHold(ctx, rm, retention.NieuweHold{Soort: retention.HoldAudit, Reden: "rekenkameronderzoek", Zaaktype: zaaktypeOV,
+		Einddatum: ptr(dossier.DatumVan(2026, 3, 31))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if onHold(z1) != 2 || onHold(z2) != 1 {
+		t.Errorf("with a zaaktype hold: %d and %d holds, want 2 and 1", onHold(z1), onHold(z2))
+	}
+	v, err := s.ret.Propose(ctx, rm)
+	if err != nil || v.Lijst != nil || v.Bevroren != 2 {
+		t.Fatalf("proposal under holds: %+v %v, want nothing and 2 held", v, err)
+	}
+	// The zaaktype hold ends on 2026-03-31; the period hold is released.
+	c.set(2026, time.April, 1)
+	if _, err := s.ret.ReleaseHold(ctx, rm, periode.ID, ""); !errors.Is(err, dossier.ErrInvalid) {
+		t.Errorf("release without reason: %v, want invalid", err)
+	}
+	if _, err := s.ret.ReleaseHold(ctx, rm, periode.ID, "verzoek afgehandeld"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ret.ReleaseHold(ctx, rm, periode.ID, "nog eens"); !errors.Is(err, dossier.ErrConflict) {
+		t.Errorf("second release: %v, want conflict", err)
+	}
+	v, err = s.ret.Propose(ctx, rm)
+	if err != nil || v.Lijst == nil || v.Opgenomen != 2 {
+		t.Fatalf("proposal after the holds: %+v %v, want both zaken", v, err)
+	}
+	all, err := s.ret.Holds(ctx, rm, true)
+	if err != nil || len(all) != 2 || all[0].Actief || all[1].Actief {
+		t.Errorf("all holds %+v %v, want two inactive", all, err)
+	}
+	_ = zt
+	for _, bad := range []retention.NieuweHold{
+		{Soort: "zomaar", Reden: "x", Zaak: z1},
+		{Soort: retention.HoldWoo, Reden: " ", Zaak: z1},
+		{Soort: retention.HoldWoo, Reden: "x"},
+		{Soort: retention.HoldWoo, Reden: "x", Zaak: z1, Zaaktype: zaaktypeOV},
+		{Soort: retention.HoldWoo, Reden: "x", Zaaktype: "onbekend"},
+		{Soort: retention.HoldWoo, Reden: "x", Van: ptr(dossier.DatumVan(2020, 1, 2)), Tot: ptr(dossier.DatumVan(2020, 1, 1))},
+		{Soort: retention.HoldWoo, Reden: "x", Zaak: z1, Einddatum: ptr(dossier.DatumVan(2020, 1, 1))},
+	} {
+		if _, err := s.ret.AddHold(ctx, rm, bad); !errors.Is(err, dossier.ErrInvalid) {
+			t.Errorf("AddHold(%+v): %v, want invalid", bad, err)
+		}
+	}
+	if _, err := s.ret.AddHold(ctx, rm, retention.NieuweHold{Soort: retention.HoldWoo, Reden: "x", Zaak: "ZAAK-1900-0000001"}); !errors.Is(err, dossier.ErrNotFound) {
+		t.Errorf("hold on an unknown zaak: %v, want not found", err)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func (s *stack) authenticate(tok string) dossier.Actor {
+	s.tb.Helper()
+	a, err := s.svc.Authenticate(context.Background(), tok)
+	if err != nil {
+		s.tb.Fatal(err)
+	}
+	return a
+}
