@@ -261,4 +261,3 @@ func b64hex(h string) string {
 	}
 	return base64.StdEncoding.EncodeToString(b)
 }
-
