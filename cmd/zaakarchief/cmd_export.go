@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/user"
+	"zaakarchief/archive"
 
 	"github.com/spf13/pflag"
 
@@ -47,9 +48,10 @@ func (f *exportAs) actor(ctx context.Context, env *environment, a *app) (dossier
 	return dossier.Actor{Organisatie: f.organisatie, Rol: f.rol, TokenID: who}, nil
 }
 
-// newExporter builds the exporter of an opened data directory.
-func newExporter(a *app) (*export.Exporter, error) {
-	return export.New(export.Options{Service: a.svc, Retention: a.retention, Clearance: a.cfg.Export.Clearance, Logger: a.log})
+// newExporter builds the exporter of an opened data directory; the archiver gives the MDTO the
+// archive writes.
+func newExporter(a *app, arch *archive.Archiver) (*export.Exporter, error) {
+	return export.New(export.Options{Service: a.svc, Retention: a.retention, MDTO: arch, Clearance: a.cfg.Export.Clearance, Logger: a.log})
 }
 
 func exportCommand() *command {
@@ -112,7 +114,11 @@ func exportCommand() *command {
 			if err != nil {
 				return err
 			}
-			ex, err := newExporter(a)
+			arch, err := newArchiver(ctx, a, env, nil)
+			if err != nil {
+				return err
+			}
+			ex, err := newExporter(a, arch)
 			if err != nil {
 				return err
 			}

@@ -96,11 +96,6 @@ func buildDaemon(ctx context.Context, a *app, env *environment, log *slog.Logger
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv = httpapi.NewServer(a.svc, reg, log)
 	srv.Dossier(a.svc)
-	exp, err := newExporter(a)
-	if err != nil {
-		return nil, nil, err
-	}
-	exp.Routes(srv)
 	retentionapi.Register(srv, a.retention)
 	stopRetention, err := startRetentionJob(ctx, a)
 	if err != nil {
@@ -112,6 +107,11 @@ func buildDaemon(ctx context.Context, a *app, env *environment, log *slog.Logger
 		return nil, nil, err
 	}
 	arch.Routes(srv)
+	exp, err := newExporter(a, arch)
+	if err != nil {
+		return nil, nil, err
+	}
+	exp.Routes(srv)
 	a.retention.SetPakketten(archivePakketten{arch})
 	stopArchive, err := startArchiveJobs(ctx, a, arch)
 	if err != nil {
