@@ -153,7 +153,7 @@ func printHelp(w io.Writer, cmds []*command) {
 	fmt.Fprintln(w, "zaakarchief keeps one dossier per zaak, decides retention and archives to MDTO packages.")
 	fmt.Fprintln(w, "\nUsage: zaakarchief COMMAND [flags] [args]\n\nCommands:")
 	for _, c := range cmds {
-		fmt.Fprintf(w, "  %-24s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-27s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun 'zaakarchief COMMAND --help' for the flags of a command.")
 }
