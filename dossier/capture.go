@@ -41,76 +41,7 @@ func checkText(field, v string, max int, required bool) error {
 // CreateZaak registers a new zaak in its first phase. Only the organisation responsible for
 // that phase may do so; the zaak gets the next identificatie of its bronorganisatie.
 func (s *Service) CreateZaak(ctx context.Context, actor Actor, n NieuweZaak) (*Zaak, error) {
-	if err := requireRole(actor, RolOrganisatie); err != nil {
-		return nil, err
-	}
-	if n.Zaaktype == "" {
-		return nil, invalid("zaaktype", "is required")
-	}
-	zt, ok := s.afspraak.Zaaktype(n.Zaaktype)
-	if !ok {
-		return nil, invalid("zaaktype", "%q is not a zaaktype of the agreement", n.Zaaktype)
-	}
-	if err := errors.Join(checkText("omschrijving", n.Omschrijving, maxOmschrijving, true),
-		checkText("toelichting", n.Toelichting, maxTekst, false), checkText("initiator", n.Initiator, 200, false)); err != nil {
-		return nil, firstFout(err)
-	}
-	eerste := zt.Eerste()
-	if actor.Organisatie != eerste.Verantwoordelijke {
-		rule := fmt.Sprintf("alleen %s, verantwoordelijk voor fase %d %q, mag een zaak van zaaktype %s registreren",
-			eerste.Verantwoordelijke, eerste.Volgnummer, eerste.Omschrijving, zt.Identificatie)
-		err := refused(rule)
-		s.recordRefusal(ctx, actor, "", 0, "zaak.aangemaakt", err, s.now())
-		return nil, err
-	}
-	bron, ok := s.afspraak.Organisatie(zt.Bronorganisatie)
-	if !ok {
-		return nil, conflict("bronorganisatie", "bronorganisatie %q of zaaktype %s is not an organisation of the agreement", zt.Bronorganisatie, zt.Identificatie)
-	}
-	now := s.now()
-	today := DatumIn(now, s.loc)
-	start := today
-	if n.Startdatum != nil {
-		start = *n.Startdatum
-		if today.Before(start) {
-			return nil, invalid("startdatum", "%s lies in the future", start)
-		}
-	}
-	z := &Zaak{
-		Bronorganisatie: bron.RSIN, Zaaktype: zt.Identificatie, Omschrijving: n.Omschrijving,
-		Toelichting: n.Toelichting, Startdatum: start, Initiator: n.Initiator,
-		Vertrouwelijkheidaanduiding: zt.Vertrouwelijkheidaanduiding, Fase: eerste.Volgnummer, FaseSinds: now,
-		Archief: Archief{Archiefstatus: ArchiefstatusNogTeArchiveren}, Aangemaakt: now, Gewijzigd: now,
-	}
-	if zt.Doorlooptijd != "" {
-		if d, err := afspraak.ParseDuur(zt.Doorlooptijd); err == nil {
-			g := Datum{d.AddTo(start.Time())}
-			z.EinddatumGepland = &g
-		}
-	}
-	err := s.db.Update(ctx, func(tx *sqldb.Tx) error {
-		nr, err := nextZaaknummer(ctx, tx, bron.RSIN, start.Time().Year())
-		if err != nil {
-			return err
-		}
-		z.Identificatie = fmt.Sprintf("ZAAK-%d-%07d", start.Time().Year(), nr)
-		if err := insertZaak(ctx, tx, z); err != nil {
-			return err
-		}
-		st := Status{ID: newID(), Volgnummer: eerste.Volgnummer, DatumStatusGezet: now, Organisatie: actor.Organisatie, Geregistreerd: now}
-		if err := insertStatus(ctx, tx, z.Identificatie, st); err != nil {
-			return err
-		}
-		_, err = AppendAudit(ctx, tx, z.Identificatie, actor, z.Fase, "zaak.aangemaakt", map[string]any{
-			"zaaktype": z.Zaaktype, "omschrijving": z.Omschrijving, "startdatum": z.Startdatum, "status": eerste.Omschrijving,
-		}, now)
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("create zaak: %w", err)
-	}
-	s.log.InfoContext(ctx, "zaak created", "zaak", z.Identificatie, "zaaktype", z.Zaaktype, "organisatie", actor.Organisatie)
-	return z, nil
+	return s.ImportZaak(ctx, actor, GeimporteerdeZaak{NieuweZaak: n}, nil)
 }
 
 // firstFout returns the first *Fout in a joined error, so that a client gets one field to fix

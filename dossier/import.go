@@ -29,7 +29,8 @@ type GeimporteerdeZaak struct {
 	Bron string
 }
 
-// ImportZaak registers a zaak that an organisation recorded in its own zaaksysteem. The rules
+// ImportZaak registers a zaak that an organisation recorded in its own zaaksysteem (CreateZaak
+// is the same with the first status dated now). The rules
 // are CreateZaak's (only the organisation responsible for the first phase, a zaaktype of the
 // agreement, the next identificatie of the bronorganisatie), but the first status is dated
 // Sinds, so that the statuses that follow can carry the dates they had at the source.
@@ -104,10 +105,12 @@ func (s *Service) ImportZaak(ctx context.Context, actor Actor, n GeimporteerdeZa
 		if err := insertStatus(ctx, tx, z.Identificatie, st); err != nil {
 			return err
 		}
-		_, err = AppendAudit(ctx, tx, z.Identificatie, actor, z.Fase, "zaak.aangemaakt", map[string]any{
-			"zaaktype": z.Zaaktype, "omschrijving": z.Omschrijving, "startdatum": z.Startdatum, "status": eerste.Omschrijving,
-			"datumStatusGezet": sinds, "bron": n.Bron,
-		}, now)
+		details := map[string]any{"zaaktype": z.Zaaktype, "omschrijving": z.Omschrijving, "startdatum": z.Startdatum,
+			"status": eerste.Omschrijving, "datumStatusGezet": sinds}
+		if n.Bron != "" {
+			details["bron"] = n.Bron
+		}
+		_, err = AppendAudit(ctx, tx, z.Identificatie, actor, z.Fase, "zaak.aangemaakt", details, now)
 		if err != nil {
 			return err
 		}
@@ -117,9 +120,9 @@ func (s *Service) ImportZaak(ctx context.Context, actor Actor, n GeimporteerdeZa
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("import zaak: %w", err)
+		return nil, fmt.Errorf("register zaak: %w", err)
 	}
-	s.log.InfoContext(ctx, "zaak imported", "zaak", z.Identificatie, "zaaktype", z.Zaaktype, "organisatie", actor.Organisatie, "bron", n.Bron)
+	s.log.InfoContext(ctx, "zaak registered", "zaak", z.Identificatie, "zaaktype", z.Zaaktype, "organisatie", actor.Organisatie, "bron", n.Bron)
 	return z, nil
 }
 

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"zaakarchief/dossier/afspraak"
 )
 
 // Termijn is a calendar period from an ISO 8601 duration (P10Y, P6M, P1Y6M, P28D, P2W): years,
@@ -112,24 +114,7 @@ func (p Termijn) String() string {
 // days. So 2024-01-31 + P1M = 2024-02-29 and 2024-02-29 + P10Y = 2034-02-28, where time.AddDate
 // would roll over into March. The time of day and location of t are kept.
 func (p Termijn) AddTo(t time.Time) time.Time {
-	y, m, day := t.Date()
-	months := int(m) - 1 + p.Maanden + 12*p.Jaren
-	y += months / 12
-	m = time.Month(months%12 + 1)
-	if last := daysIn(y, m); day > last {
-		day = last
-	}
-	hh, mm, ss := t.Clock()
-	r := time.Date(y, m, day, hh, mm, ss, t.Nanosecond(), t.Location())
-	if p.Dagen != 0 {
-		r = r.AddDate(0, 0, p.Dagen)
-	}
-	return r
-}
-
-// daysIn returns the number of days in month m of year y.
-func daysIn(y int, m time.Month) int {
-	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	return afspraak.Duur{Jaren: p.Jaren, Maanden: p.Maanden, Dagen: p.Dagen}.AddTo(t)
 }
 
 // Datum returns the calendar date y-m-d as a time.Time at 00:00 UTC, the form every date in this
