@@ -108,24 +108,6 @@ func timePtr(s sql.NullString) *time.Time {
 	return &t
 }
 
-func datumPtr(s sql.NullString) (*dossier.Datum, error) {
-	if !s.Valid || s.String == "" {
-		return nil, nil
-	}
-	d, err := dossier.ParseDatum(s.String)
-	if err != nil {
-		return nil, err
-	}
-	return &d, nil
-}
-
-func datumArg(d *dossier.Datum) any {
-	if d == nil {
-		return nil
-	}
-	return d.String()
-}
-
 // newID returns a 32-character hex ID that sorts by creation time.
 func newID(now time.Time) string {
 	var b [16]byte
@@ -271,9 +253,9 @@ func scanPakket(r interface{ Scan(...any) error }) (*pakketRow, error) {
 	p.Gepland, e = parseTime(gepland)
 	errs = append(errs, e)
 	p.Voltooid, p.LaatstGeverifieerd = timePtr(voltooid), timePtr(geverifieerd)
-	p.Brondatum, e = datumPtr(bron)
+	p.Brondatum, e = dossier.DatumUitKolom(bron)
 	errs = append(errs, e)
-	p.Archiefactiedatum, e = datumPtr(actie)
+	p.Archiefactiedatum, e = dossier.DatumUitKolom(actie)
 	errs = append(errs, e)
 	if modus != "" && tot.Valid {
 		until, e := parseTime(tot.String)
@@ -337,8 +319,8 @@ func savePlan(ctx context.Context, tx *sqldb.Tx, p *plan) error {
 		brondatum = excluded.brondatum, archiefactiedatum = excluded.archiefactiedatum, retentie_modus = excluded.retentie_modus,
 		retentie_tot = excluded.retentie_tot, legal_hold = excluded.legal_hold, objecten = excluded.objecten, bytes = excluded.bytes,
 		manifest_sha256 = excluded.manifest_sha256, laatst_geverifieerd = NULL, fout = ''`,
-		p.Zaak, p.Map, p.Doel, PakketSchrijven, p.Run, fmtTime(p.Gepland), p.Vingerafdruk, p.Nominatie, datumArg(p.Brondatum),
-		datumArg(p.Archiefactiedatum), modus, tot, hold, len(p.Objecten), p.Bytes, p.ManifestSHA)
+		p.Zaak, p.Map, p.Doel, PakketSchrijven, p.Run, fmtTime(p.Gepland), p.Vingerafdruk, p.Nominatie, dossier.DatumKolom(p.Brondatum),
+		dossier.DatumKolom(p.Archiefactiedatum), modus, tot, hold, len(p.Objecten), p.Bytes, p.ManifestSHA)
 	if err != nil {
 		return fmt.Errorf("save package of zaak %s: %w", p.Zaak, err)
 	}

@@ -1,6 +1,7 @@
 package dossier
 
 import (
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -79,3 +80,15 @@ func datumArg(d *Datum) any {
 	}
 	return d.String()
 }
+
+// DatumUitKolom reads an optional date column (NULL or empty is nil); packages that keep dates
+// in their own tables use it with DatumKolom.
+func DatumUitKolom(s sql.NullString) (*Datum, error) {
+	if !s.Valid {
+		return nil, nil
+	}
+	return datumPtr(&s.String)
+}
+
+// DatumKolom turns an optional date into a column value: NULL for nil, YYYY-MM-DD otherwise.
+func DatumKolom(d *Datum) any { return datumArg(d) }

@@ -89,9 +89,9 @@ func scanHold(r interface{ Scan(...any) error }, vandaag dossier.Datum) (Hold, e
 		return h, err
 	}
 	var errs [8]error
-	h.Van, errs[0] = datumPtr(van)
-	h.Tot, errs[1] = datumPtr(tot)
-	h.Einddatum, errs[2] = datumPtr(eind)
+	h.Van, errs[0] = dossier.DatumUitKolom(van)
+	h.Tot, errs[1] = dossier.DatumUitKolom(tot)
+	h.Einddatum, errs[2] = dossier.DatumUitKolom(eind)
 	h.Aangemaakt, errs[3] = parseTime(aangemaakt)
 	var w *Wie
 	w, errs[4] = wieUit(sql.NullString{String: door, Valid: true})
@@ -192,7 +192,7 @@ func (s *Service) AddHold(ctx context.Context, actor dossier.Actor, n NieuweHold
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO retention_holds (id, soort, reden, bereik, zaak, zaaktype, van, tot, einddatum, aangemaakt, aangemaakt_door)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, h.ID, h.Soort, h.Reden, h.Bereik, h.Zaak, h.Zaaktype,
-			datumArg(h.Van), datumArg(h.Tot), datumArg(h.Einddatum), fmtTime(now), wieJSON(h.AangemaaktDoor))
+			dossier.DatumKolom(h.Van), dossier.DatumKolom(h.Tot), dossier.DatumKolom(h.Einddatum), fmtTime(now), wieJSON(h.AangemaaktDoor))
 		if err != nil {
 			return fmt.Errorf("insert hold: %w", err)
 		}

@@ -205,7 +205,7 @@ func scanItem(r interface{ Scan(...any) error }) (Item, error) {
 	it.Archiefactiedatum, errs[2] = dossier.ParseDatum(actie)
 	it.Beoordeeld, errs[3] = timePtr(beoordeeld)
 	it.BeoordeeldDoor, errs[4] = wieUit(door)
-	it.NieuweArchiefactiedatum, errs[5] = datumPtr(nieuwe)
+	it.NieuweArchiefactiedatum, errs[5] = dossier.DatumUitKolom(nieuwe)
 	it.Verwerkt, errs[6] = timePtr(verwerkt)
 	if err := errors.Join(errs[:]...); err != nil {
 		return it, fmt.Errorf("item %s: %w", it.Zaak, err)

@@ -315,7 +315,7 @@ func (s *Service) beoordeel(ctx context.Context, tx *sqldb.Tx, actor dossier.Act
 	}
 	if _, err := tx.Exec(ctx, `UPDATE retention_lijst_items SET status = ?, beoordeling = ?, reden = ?, beoordeeld = ?, beoordeeld_door = ?,
 		nieuwe_archiefactiedatum = ? WHERE lijst = ? AND zaak = ?`,
-		status, b.Beoordeling, b.Reden, fmtTime(now), wieJSON(wie), datumArg(nieuwe), lijst, b.Zaak); err != nil {
+		status, b.Beoordeling, b.Reden, fmtTime(now), wieJSON(wie), dossier.DatumKolom(nieuwe), lijst, b.Zaak); err != nil {
 		return fmt.Errorf("review %s on %s: %w", b.Zaak, lijst, err)
 	}
 	details := map[string]any{"lijst": lijst, "beoordeling": b.Beoordeling, "reden": b.Reden}

@@ -95,24 +95,6 @@ func timeArg(t *time.Time) any {
 	return fmtTime(*t)
 }
 
-func datumPtr(s sql.NullString) (*dossier.Datum, error) {
-	if !s.Valid || s.String == "" {
-		return nil, nil
-	}
-	d, err := dossier.ParseDatum(s.String)
-	if err != nil {
-		return nil, err
-	}
-	return &d, nil
-}
-
-func datumArg(d *dossier.Datum) any {
-	if d == nil {
-		return nil
-	}
-	return d.String()
-}
-
 // newID returns n random bytes in hex.
 func newID(n int) string {
 	b := make([]byte, n)
