@@ -471,19 +471,9 @@ func (a *Archiver) pakketZaken(ctx context.Context, doel string, statuses ...str
 			q += ` AND doel = ?`
 			args = append(args, doel)
 		}
-		rows, err := tx.Query(ctx, q+` ORDER BY gepland, zaak`, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var z string
-			if err := rows.Scan(&z); err != nil {
-				return err
-			}
-			out = append(out, z)
-		}
-		return rows.Err()
+		var err error
+		out, err = tx.Strings(ctx, q+` ORDER BY gepland, zaak`, args...)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("archive: list packages: %w", err)
@@ -505,29 +495,16 @@ func placeholders(n int) string {
 	return string(b)
 }
 
-// teArchiveren lists the zaken ready to be archived: closed, with an archiefnominatie, and
-// archiefstatus nog_te_archiveren. It reads the dossier's zaken table directly (one indexed
-// query instead of loading every zaak).
+// teArchiveren lists the zaken ready to be archived (dossier.ZakenTeArchiveren).
 func (a *Archiver) teArchiveren(ctx context.Context) ([]string, error) {
 	var out []string
 	err := a.db.View(ctx, func(tx *sqldb.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT identificatie FROM zaken WHERE archiefstatus = ? AND archiefnominatie <> '' AND einddatum IS NOT NULL
-			ORDER BY identificatie`, dossier.ArchiefstatusNogTeArchiveren)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var z string
-			if err := rows.Scan(&z); err != nil {
-				return err
-			}
-			out = append(out, z)
-		}
-		return rows.Err()
+		var err error
+		out, err = dossier.ZakenTeArchiveren(ctx, tx)
+		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("archive: select zaken to archive: %w", err)
+		return nil, fmt.Errorf("archive: %w", err)
 	}
 	return out, nil
 }

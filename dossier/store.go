@@ -358,3 +358,14 @@ func CountDocumentsWithContent(ctx context.Context, tx *sqldb.Tx, sha string) (i
 	}
 	return n, nil
 }
+
+// ZakenTeArchiveren lists the zaken ready for the archive, by identificatie: closed, with an
+// archiefnominatie, and archiefstatus nog_te_archiveren (one indexed query).
+func ZakenTeArchiveren(ctx context.Context, tx *sqldb.Tx) ([]string, error) {
+	out, err := tx.Strings(ctx, `SELECT identificatie FROM zaken WHERE archiefstatus = ? AND archiefnominatie <> ''
+		AND einddatum IS NOT NULL ORDER BY identificatie`, ArchiefstatusNogTeArchiveren)
+	if err != nil {
+		return nil, fmt.Errorf("list zaken to archive: %w", err)
+	}
+	return out, nil
+}
