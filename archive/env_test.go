@@ -22,6 +22,7 @@ import (
 	"zaakarchief/dossier"
 	"zaakarchief/dossier/afspraak"
 	"zaakarchief/dossier/blobstore"
+	"zaakarchief/dossier/dossiertest"
 	"zaakarchief/dossier/sqldb"
 	"zaakarchief/retention"
 )
@@ -63,23 +64,9 @@ type env struct {
 
 func newEnv(tb testing.TB) *env {
 	tb.Helper()
-	ctx := context.Background()
 	dir := tb.TempDir()
 	data := filepath.Join(dir, "data")
-	db, err := sqldb.OpenSQLite(ctx, filepath.Join(data, "zaakarchief.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	for _, m := range []func(context.Context, *sqldb.DB) error{dossier.Migrate, retention.Migrate, archive.Migrate} {
-		if err := m(ctx, db); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	blobs, err := blobstore.Open(filepath.Join(data, "blobs"))
-	if err != nil {
-		tb.Fatal(err)
-	}
+	db, blobs := dossiertest.Open(tb, data, retention.Migrate, archive.Migrate)
 	ag, err := afspraak.LoadDefault()
 	if err != nil {
 		tb.Fatal(err)

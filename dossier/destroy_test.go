@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"zaakarchief/dossier"
 	"zaakarchief/dossier/afspraak"
 	"zaakarchief/dossier/blobstore"
+	"zaakarchief/dossier/dossiertest"
 	"zaakarchief/dossier/sqldb"
 )
 
@@ -23,20 +23,7 @@ type stack struct {
 
 func newStack(t *testing.T) *stack {
 	t.Helper()
-	ctx := context.Background()
-	dir := t.TempDir()
-	db, err := sqldb.OpenSQLite(ctx, filepath.Join(dir, "zaakarchief.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := dossier.Migrate(ctx, db); err != nil {
-		t.Fatal(err)
-	}
-	blobs, err := blobstore.Open(filepath.Join(dir, "blobs"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, blobs := dossiertest.Open(t, t.TempDir())
 	a, err := afspraak.LoadDefault()
 	if err != nil {
 		t.Fatal(err)

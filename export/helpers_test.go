@@ -24,7 +24,7 @@ import (
 	"zaakarchief/configs"
 	"zaakarchief/dossier"
 	"zaakarchief/dossier/afspraak"
-	"zaakarchief/dossier/blobstore"
+	"zaakarchief/dossier/dossiertest"
 	"zaakarchief/dossier/httpapi"
 	"zaakarchief/dossier/sqldb"
 	"zaakarchief/export"
@@ -85,24 +85,9 @@ func (c *clock) advance(d time.Duration) {
 
 func newStack(tb testing.TB, clearance map[string]string, opts ...func(*export.Options)) *stack {
 	tb.Helper()
-	ctx := context.Background()
 	dir := tb.TempDir()
-	db, err := sqldb.OpenSQLite(ctx, filepath.Join(dir, "zaakarchief.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	if err := dossier.Migrate(ctx, db); err != nil {
-		tb.Fatal(err)
-	}
-	if err := retention.Migrate(ctx, db); err != nil {
-		tb.Fatal(err)
-	}
-	blobDir := filepath.Join(dir, "blobs")
-	blobs, err := blobstore.Open(blobDir)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	db, blobs := dossiertest.Open(tb, dir, retention.Migrate)
+	blobDir := blobs.Root()
 	ag, err := afspraak.LoadDefault()
 	if err != nil {
 		tb.Fatal(err)

@@ -22,7 +22,7 @@ import (
 
 	"zaakarchief/dossier"
 	"zaakarchief/dossier/afspraak"
-	"zaakarchief/dossier/blobstore"
+	"zaakarchief/dossier/dossiertest"
 	"zaakarchief/dossier/httpapi"
 	"zaakarchief/dossier/sqldb"
 )
@@ -44,21 +44,9 @@ type stack struct {
 
 func newStack(tb testing.TB, configure ...func(*dossier.Options)) *stack {
 	tb.Helper()
-	ctx := context.Background()
 	dir := tb.TempDir()
-	db, err := sqldb.OpenSQLite(ctx, filepath.Join(dir, "zaakarchief.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	if err := dossier.Migrate(ctx, db); err != nil {
-		tb.Fatal(err)
-	}
-	blobDir := filepath.Join(dir, "blobs")
-	blobs, err := blobstore.Open(blobDir)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	db, blobs := dossiertest.Open(tb, dir)
+	blobDir := blobs.Root()
 	ag, err := afspraak.LoadDefault()
 	if err != nil {
 		tb.Fatal(err)

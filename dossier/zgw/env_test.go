@@ -18,7 +18,7 @@ import (
 
 	"zaakarchief/dossier"
 	"zaakarchief/dossier/afspraak"
-	"zaakarchief/dossier/blobstore"
+	"zaakarchief/dossier/dossiertest"
 	"zaakarchief/dossier/httpapi"
 	"zaakarchief/dossier/sqldb"
 	"zaakarchief/dossier/zgw"
@@ -61,24 +61,10 @@ func newEnvWith(t testing.TB, om *zgwtest.Omgeving, configure ...func(*zgw.Optio
 			t.Fatalf("the seed agreement does not validate: %v", f)
 		}
 	}
-	ctx := context.Background()
-	db, err := sqldb.OpenSQLite(ctx, filepath.Join(e.dir, "zaakarchief.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := dossier.Migrate(ctx, db); err != nil {
-		t.Fatal(err)
-	}
-	if err := zgw.Migrate(ctx, db); err != nil {
-		t.Fatal(err)
-	}
+	db, blobs := dossiertest.Open(t, e.dir, zgw.Migrate)
 	e.db = db
-	blobs, err := blobstore.Open(filepath.Join(e.dir, "blobs"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	log := slog.New(slog.DiscardHandler)
+	var err error
 	e.svc, err = dossier.NewService(dossier.Options{DB: db, Blobs: blobs, Afspraak: e.a, Logger: log})
 	if err != nil {
 		t.Fatal(err)

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/textproto"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -19,9 +18,8 @@ import (
 
 	"zaakarchief/dossier"
 	"zaakarchief/dossier/afspraak"
-	"zaakarchief/dossier/blobstore"
+	"zaakarchief/dossier/dossiertest"
 	"zaakarchief/dossier/httpapi"
-	"zaakarchief/dossier/sqldb"
 	"zaakarchief/dossier/zgw"
 	"zaakarchief/dossier/zgw/zgwtest"
 )
@@ -34,18 +32,7 @@ func captureSide(t *testing.T, stappen []zgwtest.Stap) (*dossier.Dossier, []stri
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
-	db, err := sqldb.OpenSQLite(ctx, filepath.Join(dir, "capture.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := dossier.Migrate(ctx, db); err != nil {
-		t.Fatal(err)
-	}
-	blobs, err := blobstore.Open(filepath.Join(dir, "blobs"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, blobs := dossiertest.Open(t, dir)
 	ag, err := afspraak.LoadDefault()
 	if err != nil {
 		t.Fatal(err)
