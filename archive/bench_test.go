@@ -19,6 +19,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -247,6 +248,7 @@ func BenchmarkArchiveVersusPlainCopy(b *testing.B) {
 	var tArchive, tMinio, tSIP, tTarget, tRclone time.Duration
 	var ratios, ratiosSIP []float64 // per iteration: legs next to each other in time see the same load
 	var heapArchive, heapMinio float64
+	var cpuArchive, cpuMinio, cpuSIP, cpuTarget cpuUse // summed over iterations
 	var written int64
 	b.ResetTimer()
 	for range b.N {
@@ -266,9 +268,10 @@ func BenchmarkArchiveVersusPlainCopy(b *testing.B) {
 			pprof.StartCPUProfile(f)
 			defer f.Close()
 		}
-		start := time.Now()
+		start, c0 := time.Now(), readCPU(srv.Pid)
 		heapArchive = max(heapArchive, peakHeap(func() { rep, err = a.Run(ctx, nil) }))
 		archiveLeg := time.Since(start)
+		cpuArchive = cpuArchive.add(readCPU(srv.Pid).since(c0))
 		tArchive += archiveLeg
 		pprof.StopCPUProfile()
 		b.StopTimer()
@@ -284,7 +287,7 @@ func BenchmarkArchiveVersusPlainCopy(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		start = time.Now()
+		start, c0 = time.Now(), readCPU(srv.Pid)
 		heapMinio = max(heapMinio, peakHeap(func() {
 			var next atomic.Int64
 			var wg sync.WaitGroup
@@ -308,6 +311,7 @@ func BenchmarkArchiveVersusPlainCopy(b *testing.B) {
 			wg.Wait()
 		}))
 		minioLeg := time.Since(start)
+		cpuMinio = cpuMinio.add(readCPU(srv.Pid).since(c0))
 		tMinio += minioLeg
 		b.StopTimer()
 		dropBucket(plain)
@@ -321,7 +325,7 @@ func BenchmarkArchiveVersusPlainCopy(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		start = time.Now()
+		start, c0 = time.Now(), readCPU(srv.Pid)
 		var next atomic.Int64
 		var wg sync.WaitGroup
 		for range workers {
@@ -348,6 +352,7 @@ func BenchmarkArchiveVersusPlainCopy(b *testing.B) {
 		}
 		wg.Wait()
 		sipLeg := time.Since(start)
+		cpuSIP = cpuSIP.add(readCPU(srv.Pid).since(c0))
 		tSIP += sipLeg
 		b.StopTimer()
 		dropBucket(sip)
@@ -358,7 +363,7 @@ func BenchmarkArchiveVersusPlainCopy(b *testing.B) {
 		tsip := s3Target(b, srv, srv.Endpoint, tbucket, 0)
 		until := time.Now().AddDate(1, 0, 0)
 		b.StartTimer()
-		start = time.Now()
+		start, c0 = time.Now(), readCPU(srv.Pid)
 		next.Store(0)
 		for range workers {
 			wg.Go(func() {
@@ -385,6 +390,7 @@ func BenchmarkArchiveVersusPlainCopy(b *testing.B) {
 		}
 		wg.Wait()
 		targetLeg := time.Since(start)
+		cpuTarget = cpuTarget.add(readCPU(srv.Pid).since(c0))
 		tTarget += targetLeg
 		b.StopTimer()
 		dropBucket(tbucket)
@@ -451,6 +457,46 @@ func BenchmarkArchiveVersusPlainCopy(b *testing.B) {
 	b.ReportMetric(heapMinio, "minio-peak-heap-MiB")
 	b.Logf("%d zaken x %d documents, %.1f MB of documents, %d files; archive wrote %.1f MB in all (documents and metadata); %d workers",
 		nZaken, nDocs, float64(docBytes)/1e6, len(files), float64(written)/n/1e6, workers)
-	b.Logf("archive %.2fs, minio-go %.2fs, minio-go with every package object %.2fs, rclone %.2fs per iteration",
-		tArchive.Seconds()/n, tMinio.Seconds()/n, tSIP.Seconds()/n, tRclone.Seconds()/n)
+	b.Logf("archive %.2fs, minio-go %.2fs, minio-go with every package object %.2fs, archive target with every package object %.2fs, rclone %.2fs per iteration",
+		tArchive.Seconds()/n, tMinio.Seconds()/n, tSIP.Seconds()/n, tTarget.Seconds()/n, tRclone.Seconds()/n)
+	for _, l := range []struct {
+		name string
+		cpu  cpuUse
+	}{{"archive", cpuArchive}, {"minio-go", cpuMinio}, {"minio-go with every package object", cpuSIP}, {"archive target with every package object", cpuTarget}} {
+		b.Logf("CPU per iteration, %s: client %.2fs, server %.2fs", l.name, l.cpu.client.Seconds()/n, l.cpu.server.Seconds()/n)
+	}
 }
+
+// cpuUse is CPU time used so far by this process and by the S3 server process (user plus system).
+type cpuUse struct{ client, server time.Duration }
+
+func readCPU(serverPid int) cpuUse {
+	var u cpuUse
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
+		u.client = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	}
+	if serverPid == 0 {
+		return u
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", serverPid))
+	if err != nil {
+		return u
+	}
+	// Fields after the command name (which may hold spaces, and ends with ')'): utime is the
+	// 14th field, stime the 15th, in clock ticks (100 per second on Linux).
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(f) > 12 {
+		ut, _ := strconv.ParseInt(f[11], 10, 64)
+		st, _ := strconv.ParseInt(f[12], 10, 64)
+		u.server = time.Duration(ut+st) * 10 * time.Millisecond
+	}
+	return u
+}
+
+func (u cpuUse) since(start cpuUse) cpuUse {
+	return cpuUse{u.client - start.client, u.server - start.server}
+}
+
+func (u cpuUse) add(v cpuUse) cpuUse { return cpuUse{u.client + v.client, u.server + v.server} }

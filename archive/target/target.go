@@ -27,7 +27,8 @@ type Target interface {
 	// opts.SHA256 or size is refused (ErrChecksumMismatch, or a size error) and nothing is
 	// stored. A key that already exists gets the new content: on S3 as a new version (locked
 	// older versions stay), in a directory only while the old object is not locked (else
-	// ErrLocked). The returned ObjectInfo is what the back end reports after the write.
+	// ErrLocked). The returned ObjectInfo is what the back end reports for the write (s3target reads it back
+	// with a Stat until the server has shown once that it applies checksums and locks).
 	Put(ctx context.Context, key string, r io.Reader, size int64, opts PutOptions) (ObjectInfo, error)
 
 	// Stat describes the current object under key, with its SHA-256, retention and legal hold.

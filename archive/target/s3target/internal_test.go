@@ -1,7 +1,9 @@
 package s3target
 
 import (
+	"bytes"
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"os"
 	"strings"
@@ -80,19 +82,39 @@ func newInternalTarget(t *testing.T) *Target {
 	return tg
 }
 
-// The target checks the hash before sending; these tests skip that check to prove the server
-// verifies the headers too (versitygw answers XAmzContentSHA256Mismatch or BadDigest).
+// The server verifies what the target sends: an upload whose x-amz-checksum-sha256 (with
+// UNSIGNED-PAYLOAD, as the target sends once the server has echoed a checksum) or signed
+// payload hash (as it sends before) does not match the content is refused, and nothing is
+// stored. versitygw answers BadDigest or XAmzContentSHA256Mismatch.
 func TestServerRefusesSinglePutWithWrongChecksum(t *testing.T) {
-	tg := newInternalTarget(t)
 	data := []byte("inhoud van het archiefpakket")
-	opts := objstore.PutOptions{SHA256: sha256.Sum256([]byte("iets anders"))}
-	_, err := tg.sendSingle(t.Context(), "k", data, opts)
-	if err = tg.wrap("put", "k", err); !errors.Is(err, objstore.ErrChecksumMismatch) {
-		t.Fatalf("server accepted or mis-reported a wrong checksum: %v", err)
-	}
-	t.Logf("server refusal: %v", err)
-	if _, err := tg.Stat(t.Context(), "k"); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("Stat after the refused put = %v, want os.ErrNotExist", err)
+	wrong := sha256.Sum256([]byte("iets anders"))
+	for _, c := range []struct {
+		name string
+		put  func(tg *Target) error
+	}{
+		{"unsigned payload, wrong x-amz-checksum-sha256", func(tg *Target) error {
+			tg.checksums.Store(true)
+			_, err := tg.Put(t.Context(), "k", bytes.NewReader(data), int64(len(data)), objstore.PutOptions{SHA256: wrong})
+			return err
+		}},
+		{"wrong signed payload hash", func(tg *Target) error {
+			_, err := tg.core.PutObject(t.Context(), tg.bucket, "k", bytes.NewReader(data), int64(len(data)), "",
+				hex.EncodeToString(wrong[:]), minio.PutObjectOptions{DisableContentSha256: true})
+			return tg.wrap("put", "k", err)
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			tg := newInternalTarget(t)
+			err := c.put(tg)
+			if !errors.Is(err, objstore.ErrChecksumMismatch) {
+				t.Fatalf("server accepted or mis-reported a wrong checksum: %v", err)
+			}
+			t.Logf("server refusal: %v", err)
+			if _, err := tg.Stat(t.Context(), "k"); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("Stat after the refused put = %v, want os.ErrNotExist", err)
+			}
+		})
 	}
 }
 

@@ -23,7 +23,10 @@ const abortTimeout = 30 * time.Second
 
 // Put stores size bytes from r under key; see target.Target for the contract. Objects up to the
 // part size go in one PUT, larger ones as a multipart upload; both are refused, with nothing
-// stored, unless the content matches opts.SHA256.
+// stored, unless the content matches opts.SHA256. The returned ObjectInfo is read back with a
+// Stat only while the target has not yet seen this server verify the checksum and apply the
+// lock it was asked for (see the package documentation); after that it is built from the
+// write's response.
 func (t *Target) Put(ctx context.Context, key string, r io.Reader, size int64, opts objstore.PutOptions) (objstore.ObjectInfo, error) {
 	if err := objstore.ValidateKey(key); err != nil {
 		return objstore.ObjectInfo{}, fmt.Errorf("s3target: put: %w", err)
@@ -34,18 +37,28 @@ func (t *Target) Put(ctx context.Context, key string, r io.Reader, size int64, o
 	if err := opts.Validate(t.now()); err != nil {
 		return objstore.ObjectInfo{}, t.wrap("put", key, err)
 	}
-	src := objstore.NewSizedReader(objstore.NewContextReader(ctx, r), size)
 	var (
 		versionID string
+		verified  bool
 		err       error
 	)
 	if size <= t.partSize {
-		versionID, err = t.putSingle(ctx, key, src, size, opts)
+		versionID, verified, err = t.putSingle(ctx, key, r, size, opts)
 	} else {
-		versionID, err = t.putMultipart(ctx, key, src, size, opts)
+		versionID, err = t.putMultipart(ctx, key, objstore.NewSizedReader(objstore.NewContextReader(ctx, r), size), size, opts)
+		verified = err == nil // every part checked by the server, the whole stream by the target
 	}
 	if err != nil {
 		return objstore.ObjectInfo{}, t.wrap("put", key, err)
+	}
+	if verified && (opts.Retention == nil || t.lockSeen.Load()) && (!opts.LegalHold || t.holdSeen.Load()) {
+		info := objstore.ObjectInfo{Key: key, Size: size, SHA256: opts.SHA256Hex(), ContentType: contentType(opts),
+			LegalHold: opts.LegalHold, ModTime: t.now().UTC()}
+		if opts.Retention != nil {
+			r := opts.Retention.Normalized()
+			info.Retention = &r
+		}
+		return info, nil
 	}
 	info, err := t.stat(ctx, key, versionID)
 	if err != nil {
@@ -54,7 +67,20 @@ func (t *Target) Put(ctx context.Context, key string, r io.Reader, size int64, o
 	if err := checkApplied(info, opts); err != nil {
 		return info, t.wrap("put", key, err)
 	}
+	if opts.Retention != nil {
+		t.lockSeen.Store(true)
+	}
+	if opts.LegalHold {
+		t.holdSeen.Store(true)
+	}
 	return info, nil
+}
+
+func contentType(opts objstore.PutOptions) string {
+	if opts.ContentType == "" {
+		return "application/octet-stream"
+	}
+	return opts.ContentType
 }
 
 // putOptions maps the target's options onto minio-go's: lock mode, until-date and legal hold go
@@ -62,8 +88,8 @@ func (t *Target) Put(ctx context.Context, key string, r io.Reader, size int64, o
 func (t *Target) putOptions(opts objstore.PutOptions) minio.PutObjectOptions {
 	po := minio.PutObjectOptions{
 		ContentType: opts.ContentType,
-		// With the payload hash given (Core.PutObject's sha256Hex), this selects a plain
-		// signed-payload SigV4 request instead of the aws-chunked streaming signature.
+		// Without the aws-chunked streaming signature: a plain SigV4 request whose payload hash
+		// is either given (Core.PutObject's sha256Hex) or UNSIGNED-PAYLOAD.
 		DisableContentSha256: true,
 	}
 	if opts.Retention != nil {
@@ -77,32 +103,65 @@ func (t *Target) putOptions(opts objstore.PutOptions) minio.PutObjectOptions {
 	return po
 }
 
-// putSingle sends the object in one PUT with the payload hash and x-amz-checksum-sha256.
-func (t *Target) putSingle(ctx context.Context, key string, src *objstore.SizedReader, size int64, opts objstore.PutOptions) (string, error) {
-	buf := make([]byte, size)
-	if err := readExactly(src, buf); err != nil {
-		return "", err
-	}
-	if sum := sha256.Sum256(buf); sum != opts.SHA256 {
-		return "", mismatch(sum, opts)
-	}
-	return t.sendSingle(ctx, key, buf, opts)
-}
-
-// sendSingle PUTs buf with opts.SHA256 as the signed payload hash and as
-// x-amz-checksum-sha256, both verified by the server.
-func (t *Target) sendSingle(ctx context.Context, key string, buf []byte, opts objstore.PutOptions) (string, error) {
+// putSingle sends the object in one PUT with x-amz-checksum-sha256, and reports whether the
+// server's response confirmed that checksum. Until a response has shown that this server
+// verifies the checksum header, the target hashes the content first and signs the hash as the
+// payload hash (which every SigV4 server checks); after that it streams the content unhashed
+// with UNSIGNED-PAYLOAD and leaves the check to the server, so that the bytes are hashed once,
+// by the server, instead of twice or three times.
+func (t *Target) putSingle(ctx context.Context, key string, r io.Reader, size int64, opts objstore.PutOptions) (string, bool, error) {
 	po := t.putOptions(opts)
 	// Keys starting with x-amz- are sent as headers as they are; the other is x-amz-meta-….
+	b64 := base64.StdEncoding.EncodeToString(opts.SHA256[:])
 	po.UserMetadata = map[string]string{
-		"x-amz-checksum-sha256": base64.StdEncoding.EncodeToString(opts.SHA256[:]),
+		"x-amz-checksum-sha256": b64,
 		metaSHA256:              opts.SHA256Hex(),
 	}
-	info, err := t.core.PutObject(ctx, t.bucket, t.ObjectName(key), bytes.NewReader(buf), int64(len(buf)), "", opts.SHA256Hex(), po)
-	if err != nil {
-		return "", err
+	var body io.Reader
+	payloadHash := ""
+	if t.checksums.Load() {
+		body = rewindable(ctx, r, size)
+	} else {
+		buf := make([]byte, size)
+		if err := readExactly(objstore.NewSizedReader(objstore.NewContextReader(ctx, r), size), buf); err != nil {
+			return "", false, err
+		}
+		if sum := sha256.Sum256(buf); sum != opts.SHA256 {
+			return "", false, mismatch(sum, opts)
+		}
+		body, payloadHash = bytes.NewReader(buf), opts.SHA256Hex()
 	}
-	return info.VersionID, nil
+	info, err := t.core.PutObject(ctx, t.bucket, t.ObjectName(key), body, size, "", payloadHash, po)
+	if err != nil {
+		return "", false, err
+	}
+	switch info.ChecksumSHA256 {
+	case b64:
+		t.checksums.Store(true)
+		return info.VersionID, true, nil
+	case "":
+		// The server does not speak flexible checksums: the signed payload hash was checked,
+		// and the caller reads the object's record back.
+		return info.VersionID, false, nil
+	default:
+		return "", false, fmt.Errorf("server reports sha-256 %s for the put, sent %s: %w", info.ChecksumSHA256, b64, objstore.ErrChecksumMismatch)
+	}
+}
+
+// rewindable returns a body of exactly size bytes that minio-go can rewind for its retries
+// when r allows it (a file or an in-memory reader: an io.SectionReader over it), and otherwise
+// a one-shot stream that fails when r has more or fewer bytes.
+func rewindable(ctx context.Context, r io.Reader, size int64) io.Reader {
+	if ra, ok := r.(io.ReaderAt); ok {
+		off := int64(0)
+		if s, ok := r.(io.Seeker); ok {
+			if cur, err := s.Seek(0, io.SeekCurrent); err == nil {
+				off = cur
+			}
+		}
+		return io.NewSectionReader(ra, off, size)
+	}
+	return objstore.NewSizedReader(objstore.NewContextReader(ctx, r), size)
 }
 
 // putMultipart uploads part by part, each with its own SHA-256 checked by the server, hashes
@@ -160,17 +219,25 @@ func (t *Target) putMultipart(ctx context.Context, key string, src *objstore.Siz
 	return info.VersionID, nil
 }
 
-// sendPart uploads part n with sum as the signed payload hash and as x-amz-checksum-sha256.
+// sendPart uploads part n with sum as x-amz-checksum-sha256 and, until the server has shown
+// that it verifies that header (see putSingle), as the signed payload hash too.
 func (t *Target) sendPart(ctx context.Context, object, uploadID string, n int, chunk []byte, sum [32]byte) (minio.CompletePart, error) {
 	b64 := base64.StdEncoding.EncodeToString(sum[:])
+	payloadHash := ""
+	if !t.checksums.Load() {
+		payloadHash = hex.EncodeToString(sum[:])
+	}
 	part, err := t.core.PutObjectPart(ctx, t.bucket, object, uploadID, n, bytes.NewReader(chunk), int64(len(chunk)),
 		minio.PutObjectPartOptions{
-			Sha256Hex:            hex.EncodeToString(sum[:]),
+			Sha256Hex:            payloadHash,
 			DisableContentSha256: true,
 			CustomHeader:         http.Header{"X-Amz-Checksum-Sha256": {b64}},
 		})
 	if err != nil {
 		return minio.CompletePart{}, fmt.Errorf("part %d: %w", n, err)
+	}
+	if part.ChecksumSHA256 == b64 {
+		t.checksums.Store(true)
 	}
 	if part.ChecksumSHA256 != "" && part.ChecksumSHA256 != b64 {
 		return minio.CompletePart{}, fmt.Errorf("part %d: server reports sha-256 %s, sent %s: %w", n, part.ChecksumSHA256, b64, objstore.ErrChecksumMismatch)

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/minio/minio-go/v7"
@@ -120,6 +121,13 @@ type Target struct {
 	prefix   string // without slashes at either end; may be empty
 	partSize int64
 	now      func() time.Time
+
+	// checksums is set once a response has echoed the x-amz-checksum-sha256 of an upload: the
+	// server verifies that header, so uploads no longer sign a client-side payload hash.
+	checksums atomic.Bool
+	// lockSeen and holdSeen are set once a read-back after a Put has shown the server applying
+	// the retention, or the legal hold, sent with it.
+	lockSeen, holdSeen atomic.Bool
 }
 
 // New connects to the bucket and returns a Target for objects under prefix (slash-separated,

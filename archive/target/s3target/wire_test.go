@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"zaakarchief/archive/target/objstore"
 	"zaakarchief/archive/target/s3target"
@@ -19,16 +20,25 @@ import (
 	"zaakarchief/archive/target/targettest"
 )
 
-// uploadRequest is what a recording proxy saw of one object or part upload.
-type uploadRequest struct {
-	path, query string
-	header      http.Header
+// wireRequest is what a recording proxy saw of one request.
+type wireRequest struct {
+	method, path, query string
+	header              http.Header
 }
 
-// TestUploadsSendSignedPayloadHashAndChecksumHeader records the requests on their way to
-// versitygw and checks that every object and part upload carries the SHA-256 as the signed
-// payload hash and as x-amz-checksum-sha256, with no streaming signature or trailer.
-func TestUploadsSendSignedPayloadHashAndChecksumHeader(t *testing.T) {
+func (r wireRequest) isUpload() bool {
+	q, _ := url.ParseQuery(r.query)
+	isObject := strings.Count(strings.Trim(r.path, "/"), "/") >= 1
+	return r.method == http.MethodPut && isObject && (len(q) == 0 || q.Has("partNumber"))
+}
+
+// TestUploadsSendChecksumHeaderAndSkipReadBackOnceProven records the requests on their way to
+// versitygw. Every object and part upload carries x-amz-checksum-sha256, never a streaming
+// signature or trailer. The first upload also signs the SHA-256 as its payload hash and is read
+// back with a HEAD (the server has not yet shown that it verifies the header and applies the
+// lock); once its response has echoed the checksum and the HEAD showed the retention, uploads
+// go with UNSIGNED-PAYLOAD and without the HEAD.
+func TestUploadsSendChecksumHeaderAndSkipReadBackOnceProven(t *testing.T) {
 	srv := s3test.Start(t)
 	upstream, err := url.Parse("http://" + srv.Endpoint)
 	if err != nil {
@@ -36,18 +46,14 @@ func TestUploadsSendSignedPayloadHashAndChecksumHeader(t *testing.T) {
 	}
 	var (
 		mu   sync.Mutex
-		seen []uploadRequest
+		seen []wireRequest
 	)
 	proxy := httptest.NewServer(&httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) {
 		pr.SetURL(upstream)
 		pr.Out.Host = pr.In.Host // the signature covers Host
-		q := pr.In.URL.Query()
-		isObject := strings.Count(strings.Trim(pr.In.URL.Path, "/"), "/") >= 1
-		if pr.In.Method == http.MethodPut && isObject && (len(q) == 0 || q.Has("partNumber")) {
-			mu.Lock()
-			seen = append(seen, uploadRequest{pr.In.URL.Path, pr.In.URL.RawQuery, pr.In.Header.Clone()})
-			mu.Unlock()
-		}
+		mu.Lock()
+		seen = append(seen, wireRequest{pr.In.Method, pr.In.URL.Path, pr.In.URL.RawQuery, pr.In.Header.Clone()})
+		mu.Unlock()
 	}})
 	defer proxy.Close()
 
@@ -56,35 +62,87 @@ func TestUploadsSendSignedPayloadHashAndChecksumHeader(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	small := []byte("klein archiefstuk")
-	if _, err := tg.Put(t.Context(), "klein", bytes.NewReader(small), int64(len(small)), objstore.PutOptions{SHA256: sha256.Sum256(small)}); err != nil {
-		t.Fatal(err)
-	}
+	lock := &objstore.Retention{Mode: objstore.Compliance, Until: time.Now().Add(time.Hour)}
 	const bigSize = s3target.MinPartSize + 1<<20 // two parts
-	if _, err := tg.Put(t.Context(), "groot", targettest.Data(1, bigSize), bigSize, objstore.PutOptions{SHA256: targettest.DataSHA256(1, bigSize)}); err != nil {
-		t.Fatal(err)
+	steps := []struct {
+		key      string
+		data     []byte
+		signed   bool // payload hash signed (else UNSIGNED-PAYLOAD)
+		readBack bool // a HEAD after the upload
+	}{
+		{"eerste", []byte("eerste archiefstuk"), true, true},
+		{"tweede", []byte("tweede archiefstuk"), false, false},
+		{"groot", nil, false, false},
 	}
-
-	if len(seen) != 3 {
-		t.Fatalf("proxy saw %d uploads, want 1 object and 2 parts: %+v", len(seen), seen)
-	}
-	for _, r := range seen {
-		payload := r.header.Get("X-Amz-Content-Sha256")
-		sum, err := hex.DecodeString(payload)
-		if err != nil || len(sum) != 32 {
-			t.Errorf("%s?%s: X-Amz-Content-Sha256 = %q, want the payload's hex SHA-256 (no streaming or unsigned payload)", r.path, r.query, payload)
-			continue
+	for _, st := range steps {
+		mu.Lock()
+		seen = nil
+		mu.Unlock()
+		var info objstore.ObjectInfo
+		if st.data != nil {
+			info, err = tg.Put(t.Context(), st.key, bytes.NewReader(st.data), int64(len(st.data)), objstore.PutOptions{SHA256: sha256.Sum256(st.data), Retention: lock})
+		} else {
+			info, err = tg.Put(t.Context(), st.key, targettest.Data(1, bigSize), bigSize, objstore.PutOptions{SHA256: targettest.DataSHA256(1, bigSize), Retention: lock})
 		}
-		if got, want := r.header.Get("X-Amz-Checksum-Sha256"), base64.StdEncoding.EncodeToString(sum); got != want {
-			t.Errorf("%s?%s: x-amz-checksum-sha256 = %q, want %q", r.path, r.query, got, want)
+		if err != nil {
+			t.Fatal(err)
 		}
-		for _, h := range []string{"X-Amz-Trailer", "X-Amz-Decoded-Content-Length"} {
-			if v := r.header.Get(h); v != "" {
-				t.Errorf("%s?%s: %s = %q, want none", r.path, r.query, h, v)
+		if info.Retention == nil || info.Retention.Mode != objstore.Compliance {
+			t.Errorf("%s: Put reports retention %+v", st.key, info.Retention)
+		}
+		mu.Lock()
+		reqs := seen
+		mu.Unlock()
+		uploads, heads := 0, 0
+		for _, r := range reqs {
+			if r.method == http.MethodHead {
+				heads++
+			}
+			if !r.isUpload() {
+				continue
+			}
+			uploads++
+			payload := r.header.Get("X-Amz-Content-Sha256")
+			b64 := r.header.Get("X-Amz-Checksum-Sha256")
+			sum, err := base64.StdEncoding.DecodeString(b64)
+			if err != nil || len(sum) != 32 {
+				t.Errorf("%s %s?%s: x-amz-checksum-sha256 = %q, want a base64 SHA-256", st.key, r.path, r.query, b64)
+				continue
+			}
+			switch {
+			case st.signed && payload != hex.EncodeToString(sum):
+				t.Errorf("%s %s?%s: X-Amz-Content-Sha256 = %q, want the payload's hex SHA-256 %x", st.key, r.path, r.query, payload, sum)
+			case !st.signed && payload != "UNSIGNED-PAYLOAD":
+				t.Errorf("%s %s?%s: X-Amz-Content-Sha256 = %q, want UNSIGNED-PAYLOAD", st.key, r.path, r.query, payload)
+			}
+			for _, h := range []string{"X-Amz-Trailer", "X-Amz-Decoded-Content-Length"} {
+				if v := r.header.Get(h); v != "" {
+					t.Errorf("%s %s?%s: %s = %q, want none", st.key, r.path, r.query, h, v)
+				}
+			}
+			if strings.Contains(r.header.Get("Content-Encoding"), "aws-chunked") {
+				t.Errorf("%s %s?%s: aws-chunked encoding", st.key, r.path, r.query)
 			}
 		}
-		if strings.Contains(r.header.Get("Content-Encoding"), "aws-chunked") {
-			t.Errorf("%s?%s: aws-chunked encoding", r.path, r.query)
+		wantUploads := 1
+		if st.data == nil {
+			wantUploads = 2
+		}
+		if uploads != wantUploads {
+			t.Errorf("%s: proxy saw %d uploads, want %d", st.key, uploads, wantUploads)
+		}
+		if got := heads > 0; got != st.readBack {
+			t.Errorf("%s: %d HEAD requests after the upload, want read-back %v", st.key, heads, st.readBack)
+		}
+	}
+	// What Put reported without reading back is what the server has.
+	for _, st := range steps {
+		info, err := tg.Stat(t.Context(), st.key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.Retention == nil || info.Retention.Mode != objstore.Compliance || info.Retention.Until.Before(lock.Until.Truncate(time.Second)) {
+			t.Errorf("%s: server has retention %+v, want COMPLIANCE until %s", st.key, info.Retention, lock.Until)
 		}
 	}
 }

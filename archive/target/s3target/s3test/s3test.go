@@ -29,6 +29,8 @@ type Server struct {
 	// DataDir is versitygw's posix root (an object is the file DataDir/bucket/object name);
 	// empty for an external server.
 	DataDir string
+	// Pid is the versitygw process (for CPU accounting in benchmarks); 0 for an external server.
+	Pid int
 }
 
 // Start returns an S3 server for the test: the external one named by ZAAKARCHIEF_S3_ENDPOINT
@@ -71,6 +73,7 @@ func Start(tb testing.TB) *Server {
 	if err := cmd.Start(); err != nil {
 		tb.Fatalf("start versitygw: %v", err)
 	}
+	srv.Pid = cmd.Process.Pid
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
 	tb.Cleanup(func() {
