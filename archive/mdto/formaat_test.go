@@ -11,6 +11,9 @@ import (
 	"image/gif"
 	"image/jpeg"
 	"image/png"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -100,24 +103,40 @@ func TestDetectFormaatFromContent(t *testing.T) {
 		{"binary", []byte{0x00, 0x01, 0x02, 0x03, 0xFF, 0xFE, 'a', 'b'}, "", ""},
 		{"empty", nil, "", ""},
 	}
+	// Each case is detected from memory and from a file on disk (which the PDF/A scan maps).
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			f, err := DetectFormaat(bytes.NewReader(c.content), int64(len(c.content)))
-			if err != nil {
-				t.Fatalf("DetectFormaat: %v", err)
-			}
-			if f.PUID != c.wantPUID || f.MIME != c.wantMIME {
-				t.Errorf("DetectFormaat = %+v, want PUID %q MIME %q", f, c.wantPUID, c.wantMIME)
-			}
-			if f.Known() != (c.wantPUID != "") {
-				t.Errorf("Known() = %v for PUID %q", f.Known(), f.PUID)
-			}
-			if f.Known() {
-				if err := validFormaatBegrip(f); err != nil {
-					t.Errorf("Begrip() is not a valid bestandsformaat: %v", err)
+		path := filepath.Join(t.TempDir(), "inhoud")
+		if err := os.WriteFile(path, c.content, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		for _, src := range []string{"memory", "file"} {
+			t.Run(c.name+"/"+src, func(t *testing.T) {
+				var r io.ReaderAt = bytes.NewReader(c.content)
+				if src == "file" {
+					fh, err := os.Open(path)
+					if err != nil {
+						t.Fatal(err)
+					}
+					defer fh.Close()
+					r = fh
 				}
-			}
-		})
+				f, err := DetectFormaat(r, int64(len(c.content)))
+				if err != nil {
+					t.Fatalf("DetectFormaat: %v", err)
+				}
+				if f.PUID != c.wantPUID || f.MIME != c.wantMIME {
+					t.Errorf("DetectFormaat = %+v, want PUID %q MIME %q", f, c.wantPUID, c.wantMIME)
+				}
+				if f.Known() != (c.wantPUID != "") {
+					t.Errorf("Known() = %v for PUID %q", f.Known(), f.PUID)
+				}
+				if f.Known() {
+					if err := validFormaatBegrip(f); err != nil {
+						t.Errorf("Begrip() is not a valid bestandsformaat: %v", err)
+					}
+				}
+			})
+		}
 	}
 }
 
@@ -424,4 +443,35 @@ func makeOLE2(streams ...string) []byte {
 		entry(i+1, s, 2)
 	}
 	return append(append(h, fat...), dir...)
+}
+
+// A file that shrinks while the PDF/A scan has it mapped makes the scan fail with an error,
+// not end the process with a fault.
+func TestScanOfMappedFileThatShrinksFails(t *testing.T) {
+	content := makePDFPadded("1.4", xmpAttr("1", "B"), 4*pdfScanChunk)
+	path := filepath.Join(t.TempDir(), "krimpt.pdf")
+	if err := os.WriteFile(path, content, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	data, unmap, ok := mapFile(f, int64(len(content)))
+	if !ok {
+		t.Skip("files are not mapped on this platform")
+	}
+	defer unmap()
+	if part, _, err := scanPDFAMapped(data); err != nil || part != "1" {
+		t.Fatalf("scan of the whole file: part %q, %v", part, err)
+	}
+	if err := os.Truncate(path, 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := scanPDFAMapped(data); err == nil {
+		t.Fatal("scan of a file truncated under its mapping succeeded")
+	} else {
+		t.Logf("scan after truncation: %v", err)
+	}
 }

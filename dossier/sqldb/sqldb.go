@@ -120,6 +120,12 @@ func (t *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	return t.tx.QueryRowContext(ctx, t.db.Rebind(query), args...)
 }
 
+// Prepare prepares a statement for repeated use in the transaction (a loop of inserts parses
+// its SQL once); it is closed with the transaction, or by the caller.
+func (t *Tx) Prepare(ctx context.Context, query string) (*sql.Stmt, error) {
+	return t.tx.PrepareContext(ctx, t.db.Rebind(query))
+}
+
 // Dialect reports the SQL flavour of the transaction's database.
 func (t *Tx) Dialect() Dialect { return t.db.Dialect }
 

@@ -37,7 +37,8 @@ type Server struct {
 // (host:port, with ZAAKARCHIEF_S3_KEY and ZAAKARCHIEF_S3_SECRET), or else a versitygw it starts
 // on a free 127.0.0.1 port with versioning, stopped when the test ends. The binary is $VERSITYGW,
 // versitygw on PATH, or $GOPATH/bin/versitygw. Without one the test is skipped, or fails when
-// CI=true.
+// CI=true. ZAAKARCHIEF_S3_DIR, when set, is the directory that holds versitygw's data (say a
+// tmpfs, to take the disk out of a benchmark); by default it is the test's temporary directory.
 func Start(tb testing.TB) *Server {
 	tb.Helper()
 	if ep := os.Getenv("ZAAKARCHIEF_S3_ENDPOINT"); ep != "" {
@@ -52,6 +53,13 @@ func Start(tb testing.TB) *Server {
 		tb.Skip(msg)
 	}
 	root := tb.TempDir()
+	if dir := os.Getenv("ZAAKARCHIEF_S3_DIR"); dir != "" {
+		var err error
+		if root, err = os.MkdirTemp(dir, "versitygw-"); err != nil {
+			tb.Fatal(err)
+		}
+		tb.Cleanup(func() { os.RemoveAll(root) })
+	}
 	srv := &Server{
 		Endpoint:  freeAddr(tb),
 		AccessKey: "zaakarchief-" + randHex(4),
