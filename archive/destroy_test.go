@@ -29,9 +29,11 @@ func TestDestructionListDeletesTheArchivedPackageUnlessItsLockRefuses(t *testing
 	if rep, err := e.archiver(tg, func(o *archive.Options) { o.Now = later }).Run(ctx, nil); err != nil || rep.Pakketten != 1 {
 		t.Fatalf("archive %s: %v %+v", free, err, rep)
 	}
-	// Archived today: locked for five years.
+	// Archived two years on too, but its term is five years: locked until its archiefactiedatum.
+	// (The runs share the clock: a run on today's clock would lock the first package again,
+	// since its archiefactiedatum lies ahead of today.)
 	locked := e.closedZaak(geweigerd)
-	a := e.archiver(tg)
+	a := e.archiver(tg, func(o *archive.Options) { o.Now = later })
 	if rep, err := a.Run(ctx, nil); err != nil || rep.Pakketten != 1 {
 		t.Fatalf("archive %s: %v %+v", locked, err, rep)
 	}

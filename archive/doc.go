@@ -55,9 +55,11 @@
 // changes. A dossier that changed meanwhile is packaged again in the next run.
 //
 // A planner builds packages and feeds their objects to a pool of writers, so that packaging and
-// hashing overlap with the network. Every object is written with its precomputed SHA-256, which
-// the target and the server verify; the target reads every object back after the put. After a
-// package's objects are written the run lists the package folder and compares sizes, and reads
+// format detection overlap with the transfers. Every object is written with the SHA-256 the
+// journal has for it (a document's from the dossier, where it was computed at capture), which
+// the server verifies on the write (the file target hashes what it writes). The S3
+// target reads objects back after the put until the server has shown that it verifies
+// checksums and applies the lock (see s3target). After a package's objects are written the run lists the package folder and compares sizes, and reads
 // back and hashes every object larger than the multipart part size (whose server checksum is a
 // composite of its parts). Faults are retried by the target (connection errors, 5xx) and then
 // by the run (each try bounded by a timeout, with backoff); a zaak that still fails is reported
@@ -69,7 +71,9 @@
 // blijvend_bewaren package until its transfer date (retention.Overbrenging), both from 00:00
 // Europe/Amsterdam; no lock when the date is unknown or past. A package of a zaak under a hold
 // gets a legal hold; every run first makes the legal holds of archived packages match the holds
-// in force (each change audited in the zaak's chain). VerwijderPakket deletes a package for an
+// in force, and extends the lock of a package whose zaak must now be kept longer (an override
+// or a postponed destruction moved its date later), each change audited in the zaak's chain.
+// A lock is never shortened: moved earlier, the package stays locked until its old date. VerwijderPakket deletes a package for an
 // approved destruction list (retention's ArchiefVerwijderaar); storage that refuses (lock or
 // hold) gives an error wrapping target.ErrLocked and nothing is deleted.
 //

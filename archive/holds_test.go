@@ -148,3 +148,93 @@ func assertHold(t *testing.T, tg target.Target, zaak string, on bool) {
 		}
 	}
 }
+
+// A records manager moves the archiefactiedatum of an archived zaak later: the next run locks
+// every object of its package until the new date and audits it. Moved earlier, the lock stays
+// (a retention is never shortened).
+func TestObjectLockFollowsALaterArchiefactiedatum(t *testing.T) {
+	for _, back := range []string{"versitygw", "file"} {
+		t.Run(back, func(t *testing.T) {
+			e := newEnv(t)
+			zaak := e.closedZaak(geweigerd)
+			var tg target.Target
+			if back == "file" {
+				tg = fileTarget(t, "archief")
+			} else {
+				srv := s3test.Start(t)
+				tg = s3Target(t, srv, srv.Endpoint, s3test.BucketName(), 0)
+			}
+			a := e.archiver(tg)
+			ctx := context.Background()
+			if rep, err := a.Run(ctx, nil); err != nil || rep.Pakketten != 1 {
+				t.Fatalf("run: %v %+v", err, rep)
+			}
+			oud := *e.zaak(zaak).Archief.Archiefactiedatum
+			ams, err := time.LoadLocation("Europe/Amsterdam")
+			if err != nil {
+				t.Fatal(err)
+			}
+			middernacht := func(d dossier.Datum) time.Time {
+				y, m, dd := d.Time().Date()
+				return time.Date(y, m, dd, 0, 0, 0, 0, ams).UTC()
+			}
+			assertLock(t, tg, zaak, middernacht(oud))
+
+			cases := []struct {
+				name       string
+				datum      dossier.Datum
+				verlengd   int
+				lockUntil  dossier.Datum
+				auditCount int
+			}{
+				{"five years later", dossier.DatumIn(oud.Time().AddDate(5, 0, 0), time.UTC), 1, dossier.DatumIn(oud.Time().AddDate(5, 0, 0), time.UTC), 1},
+				{"earlier again", dossier.DatumIn(oud.Time().AddDate(1, 0, 0), time.UTC), 0, dossier.DatumIn(oud.Time().AddDate(5, 0, 0), time.UTC), 1},
+			}
+			for _, c := range cases {
+				d := c.datum
+				if _, err := e.ret.Override(ctx, recordmanager, zaak, retention.Overschrijving{Archiefactiedatum: &d, Reden: "termijn herzien: " + c.name}); err != nil {
+					t.Fatalf("%s: override: %v", c.name, err)
+				}
+				rep, err := a.Run(ctx, nil)
+				if err != nil || rep.RetentiesVerlengd != c.verlengd || rep.Fouten != 0 {
+					t.Fatalf("%s: run: %v %+v, want %d locks extended", c.name, err, rep, c.verlengd)
+				}
+				assertLock(t, tg, zaak, middernacht(c.lockUntil))
+				p, err := a.Pakket(ctx, zaak)
+				if err != nil || p.Retentie == nil || !p.Retentie.Until.Equal(middernacht(c.lockUntil)) {
+					t.Errorf("%s: journal has retention %+v (%v), want until %s", c.name, p.Retentie, err, middernacht(c.lockUntil))
+				}
+				n := 0
+				for _, entry := range e.audit(zaak) {
+					if entry.Actie == "archief.retentie.verlengd" {
+						n++
+					}
+				}
+				if n != c.auditCount {
+					t.Errorf("%s: %d audit entries archief.retentie.verlengd, want %d", c.name, n, c.auditCount)
+				}
+			}
+			if err := a.VerwijderPakket(ctx, zaak); !errors.Is(err, target.ErrLocked) {
+				t.Errorf("delete after the extension: %v, want ErrLocked", err)
+			}
+		})
+	}
+}
+
+// assertLock checks that every object of a zaak's package is locked until until.
+func assertLock(t *testing.T, tg target.Target, zaak string, until time.Time) {
+	t.Helper()
+	ks := keys(t, tg, zaak+"/")
+	if len(ks) == 0 {
+		t.Fatalf("no package for %s", zaak)
+	}
+	for _, k := range ks {
+		info, err := tg.Stat(context.Background(), k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.Retention == nil || !info.Retention.Until.Equal(until) {
+			t.Errorf("%s: retention %+v, want until %s", k, info.Retention, until.Format(time.RFC3339))
+		}
+	}
+}

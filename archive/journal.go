@@ -32,6 +32,7 @@ const (
 	StapArchiveren  = "archiveren"
 	StapOverbrengen = "overbrengen"
 	StapLegalHold   = "legal_hold"
+	StapRetentie    = "retentie"
 	StapVerifieren  = "verifieren"
 	StapVerwijderen = "verwijderen"
 )
@@ -71,8 +72,11 @@ type RunInfo struct {
 	Overgedragen   int        `json:"overgedragen"`
 	HoldsGezet     int        `json:"holdsGezet"`
 	HoldsOpgeheven int        `json:"holdsOpgeheven"`
-	Afwijkingen    int        `json:"afwijkingen"`
-	Melding        string     `json:"melding"`
+	// RetentiesVerlengd counts packages whose object lock was extended because their zaak
+	// must now be kept longer (an override or a postponed destruction).
+	RetentiesVerlengd int    `json:"retentiesVerlengd"`
+	Afwijkingen       int    `json:"afwijkingen"`
+	Melding           string `json:"melding"`
 }
 
 // Item is what a run did for one zaak in one step.
@@ -145,9 +149,9 @@ func (a *Archiver) endRun(ctx context.Context, r *RunInfo) error {
 	r.Beeindigd = &end
 	err := a.db.Update(ctx, func(tx *sqldb.Tx) error {
 		_, err := tx.Exec(ctx, `UPDATE archief_runs SET doel = ?, beeindigd = ?, status = ?, pakketten = ?, objecten = ?, bytes = ?,
-			fouten = ?, overgedragen = ?, holds_gezet = ?, holds_opgeheven = ?, afwijkingen = ?, melding = ? WHERE id = ?`,
+			fouten = ?, overgedragen = ?, holds_gezet = ?, holds_opgeheven = ?, retenties_verlengd = ?, afwijkingen = ?, melding = ? WHERE id = ?`,
 			r.Doel, fmtTime(end), r.Status, r.Pakketten, r.Objecten, r.Bytes, r.Fouten, r.Overgedragen, r.HoldsGezet,
-			r.HoldsOpgeheven, r.Afwijkingen, r.Melding, r.ID)
+			r.HoldsOpgeheven, r.RetentiesVerlengd, r.Afwijkingen, r.Melding, r.ID)
 		return err
 	})
 	if err != nil {
@@ -177,7 +181,7 @@ func (a *Archiver) Runs(ctx context.Context, limit int) ([]RunInfo, error) {
 	var out []RunInfo
 	err := a.db.View(ctx, func(tx *sqldb.Tx) error {
 		rows, err := tx.Query(ctx, fmt.Sprintf(`SELECT id, soort, doel, gestart, beeindigd, status, pakketten, objecten, bytes, fouten,
-			overgedragen, holds_gezet, holds_opgeheven, afwijkingen, melding FROM archief_runs ORDER BY gestart DESC, id DESC LIMIT %d`, limit))
+			overgedragen, holds_gezet, holds_opgeheven, retenties_verlengd, afwijkingen, melding FROM archief_runs ORDER BY gestart DESC, id DESC LIMIT %d`, limit))
 		if err != nil {
 			return err
 		}
@@ -187,7 +191,7 @@ func (a *Archiver) Runs(ctx context.Context, limit int) ([]RunInfo, error) {
 			var gestart string
 			var eind sql.NullString
 			if err := rows.Scan(&r.ID, &r.Soort, &r.Doel, &gestart, &eind, &r.Status, &r.Pakketten, &r.Objecten, &r.Bytes, &r.Fouten,
-				&r.Overgedragen, &r.HoldsGezet, &r.HoldsOpgeheven, &r.Afwijkingen, &r.Melding); err != nil {
+				&r.Overgedragen, &r.HoldsGezet, &r.HoldsOpgeheven, &r.RetentiesVerlengd, &r.Afwijkingen, &r.Melding); err != nil {
 				return err
 			}
 			r.Gestart, _ = parseTime(gestart)

@@ -41,7 +41,7 @@ type LogProgress struct {
 
 // Start implements Progress.
 func (p LogProgress) Start(stap string, total int) {
-	if total > 0 && stap != StapLegalHold {
+	if total > 0 && stap != StapLegalHold && stap != StapRetentie {
 		p.Log.Info("archive step", "stap", stap, "zaken", total)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"zaakarchief/archive/target/filetarget"
 	"zaakarchief/archive/target/objstore"
@@ -51,6 +52,11 @@ type Target interface {
 
 	// SetLegalHold places (on) or clears (off) the legal hold on key (on S3: on every version).
 	SetLegalHold(ctx context.Context, key string, on bool) error
+	// ExtendRetention makes key (on S3: every version) stay locked until at least r.Until, in
+	// r.Mode (a COMPLIANCE lock in force stays COMPLIANCE). A version already locked as long
+	// or longer is left as it is: a retention is never shortened. r.Until must lie in the
+	// future; a missing key is os.ErrNotExist.
+	ExtendRetention(ctx context.Context, key string, r Retention) error
 
 	// URL names the target (file:///path or s3://bucket/prefix), without credentials.
 	URL() string
@@ -79,6 +85,12 @@ const (
 	Governance = objstore.Governance
 	Compliance = objstore.Compliance
 )
+
+// Extended returns the retention an object locked with cur gets from ExtendRetention(want),
+// and whether that changes it (see objstore.Extended).
+func Extended(cur *Retention, want Retention, now time.Time) (Retention, bool) {
+	return objstore.Extended(cur, want, now)
+}
 
 // The sentinel errors callers decide on; "not found" is os.ErrNotExist.
 var (

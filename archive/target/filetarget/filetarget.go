@@ -337,6 +337,43 @@ func (t *Target) SetLegalHold(ctx context.Context, key string, on bool) error {
 	return nil
 }
 
+// ExtendRetention makes key stay locked until at least r.Until; see target.Target.
+func (t *Target) ExtendRetention(ctx context.Context, key string, r objstore.Retention) error {
+	if err := objstore.ValidateKey(key); err != nil {
+		return fmt.Errorf("filetarget: extend retention: %w", err)
+	}
+	if err := objstore.ValidateRetention(r, t.now()); err != nil {
+		return fmt.Errorf("filetarget: extend retention %s: %w", key, err)
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("filetarget: extend retention %s: %w", key, err)
+	}
+	if _, err := t.stat(key); err != nil {
+		return fmt.Errorf("filetarget: extend retention %s: %w", key, err)
+	}
+	metaFile := t.metaPath(key)
+	rec, err := readRecord(metaFile)
+	if err != nil {
+		return fmt.Errorf("filetarget: extend retention %s: %w", key, err)
+	}
+	next, ok := objstore.Extended(rec.Retention, r, t.now())
+	if !ok {
+		return nil
+	}
+	rec.Retention = &next
+	tmp, err := writeTemp(filepath.Dir(metaFile), rec.write)
+	if err != nil {
+		return fmt.Errorf("filetarget: extend retention %s: %w", key, err)
+	}
+	if err := renameSync(tmp, metaFile); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("filetarget: extend retention %s: %w", key, err)
+	}
+	return nil
+}
+
 func lockReason(info objstore.ObjectInfo) string {
 	if info.LegalHold {
 		return "legal hold is on"

@@ -55,6 +55,32 @@ func (r *Retention) Active(now time.Time) bool {
 	return r != nil && now.Before(r.Until)
 }
 
+// Extended returns the retention an object locked with cur (nil: none) gets when it must stay
+// locked until want.Until: want's until-date (normalized) in want's mode, except that a
+// COMPLIANCE lock in force stays COMPLIANCE (S3 never weakens it). ok is false when cur, in force
+// at now, already lasts as long or longer: a retention is extended, never shortened.
+func Extended(cur *Retention, want Retention, now time.Time) (next Retention, ok bool) {
+	w := want.Normalized()
+	if cur.Active(now) && !cur.Until.Before(w.Until) {
+		return *cur, false
+	}
+	if cur.Active(now) && cur.Mode == Compliance {
+		w.Mode = Compliance
+	}
+	return w, true
+}
+
+// ValidateRetention checks a retention to set at now: a valid mode and an until-date after now.
+func ValidateRetention(r Retention, now time.Time) error {
+	if !r.Mode.Valid() {
+		return fmt.Errorf("retention mode %q is not %s or %s", r.Mode, Governance, Compliance)
+	}
+	if !r.Until.After(now) {
+		return fmt.Errorf("retention until %s is not in the future", r.Until.UTC().Format(time.RFC3339))
+	}
+	return nil
+}
+
 // PutOptions are the options of a Put.
 type PutOptions struct {
 	// SHA256 is the SHA-256 of the whole object, computed by the caller before the put. It is
@@ -77,11 +103,8 @@ func (o PutOptions) Validate(now time.Time) error {
 		return errors.New("put options: SHA256 is required (compute it before the put)")
 	}
 	if r := o.Retention; r != nil {
-		if !r.Mode.Valid() {
-			return fmt.Errorf("put options: retention mode %q is not %s or %s", r.Mode, Governance, Compliance)
-		}
-		if !r.Until.After(now) {
-			return fmt.Errorf("put options: retention until %s is not in the future", r.Until.UTC().Format(time.RFC3339))
+		if err := ValidateRetention(*r, now); err != nil {
+			return fmt.Errorf("put options: %w", err)
 		}
 	}
 	return nil

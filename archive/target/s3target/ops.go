@@ -196,6 +196,47 @@ func (t *Target) SetLegalHold(ctx context.Context, key string, on bool) error {
 	return nil
 }
 
+// ExtendRetention makes every version of key stay locked until at least r.Until; see
+// target.Target. Each version's lock is read from its HEAD (GetObjectRetention is not used, see
+// the package documentation) and set with PutObjectRetention only where it ends earlier.
+func (t *Target) ExtendRetention(ctx context.Context, key string, r objstore.Retention) error {
+	if err := objstore.ValidateKey(key); err != nil {
+		return fmt.Errorf("s3target: extend retention: %w", err)
+	}
+	if err := objstore.ValidateRetention(r, t.now()); err != nil {
+		return t.wrap("extend retention", key, err)
+	}
+	vs, err := t.versions(ctx, key)
+	if err != nil {
+		return t.wrap("extend retention", key, err)
+	}
+	n := 0
+	for _, v := range vs {
+		if v.marker {
+			continue
+		}
+		n++
+		info, err := t.stat(ctx, key, v.id)
+		if err != nil {
+			return t.wrap("extend retention", key, fmt.Errorf("version %s: %w", v.id, err))
+		}
+		next, ok := objstore.Extended(info.Retention, r, t.now())
+		if !ok {
+			continue
+		}
+		mode := minio.RetentionMode(next.Mode)
+		until := next.Until
+		err = t.core.PutObjectRetention(ctx, t.bucket, t.ObjectName(key), minio.PutObjectRetentionOptions{Mode: &mode, RetainUntilDate: &until, VersionID: v.id})
+		if err != nil {
+			return t.wrap("extend retention", key, fmt.Errorf("version %s: %w", v.id, err))
+		}
+	}
+	if n == 0 {
+		return t.wrap("extend retention", key, os.ErrNotExist)
+	}
+	return nil
+}
+
 func lockReason(info objstore.ObjectInfo) string {
 	if info.LegalHold {
 		return "legal hold is on"

@@ -57,6 +57,7 @@ func Run(t *testing.T, newTarget func(t *testing.T) target.Target, caps Caps) {
 		{"MissingKeyIsNotExist", s.missingKey, false},
 		{"RetentionRefusesDeleteAndIsReported", s.retention, false},
 		{"LegalHoldRefusesDeleteUntilCleared", s.legalHold, false},
+		{"ExtendRetentionLengthensNeverShortens", s.extendRetention, false},
 		{"DeleteRemovesAllVersions", s.deleteAllVersions, false},
 		{"ConcurrentPutsAllStored", s.concurrentPuts, false},
 		{"BigObjectStreamsInBoundedMemory", s.bigObject, false},
@@ -310,6 +311,45 @@ func (s *suite) retention(t *testing.T) {
 				t.Errorf("after the refused delete the content is %q", got)
 			}
 		})
+	}
+}
+
+func (s *suite) extendRetention(t *testing.T) {
+	tg := s.newTarget(t)
+	ctx := ctxFor(t)
+	second := func(d time.Duration) time.Time { return time.Now().Add(d).UTC().Truncate(time.Second).Add(time.Second) }
+	put(t, tg, "verleng/compliance", []byte("a"), target.PutOptions{Retention: &target.Retention{Mode: target.Compliance, Until: time.Now().Add(time.Hour)}})
+	put(t, tg, "verleng/geen", []byte("b"), target.PutOptions{})
+	cases := []struct {
+		name, key string
+		ask       target.Retention
+		want      target.Retention
+	}{
+		{"later date is set", "verleng/compliance", target.Retention{Mode: target.Compliance, Until: second(3 * time.Hour)}, target.Retention{Mode: target.Compliance, Until: second(3 * time.Hour)}},
+		{"earlier date leaves it", "verleng/compliance", target.Retention{Mode: target.Compliance, Until: second(2 * time.Hour)}, target.Retention{Mode: target.Compliance, Until: second(3 * time.Hour)}},
+		{"compliance is not weakened", "verleng/compliance", target.Retention{Mode: target.Governance, Until: second(4 * time.Hour)}, target.Retention{Mode: target.Compliance, Until: second(4 * time.Hour)}},
+		{"unlocked object gets a lock", "verleng/geen", target.Retention{Mode: target.Governance, Until: second(time.Hour)}, target.Retention{Mode: target.Governance, Until: second(time.Hour)}},
+	}
+	for _, c := range cases {
+		if err := tg.ExtendRetention(ctx, c.key, c.ask); err != nil {
+			t.Fatalf("%s: ExtendRetention: %v", c.name, err)
+		}
+		got := stat(t, tg, c.key).Retention
+		// The expected dates were computed at slightly different moments: allow a second.
+		if got == nil || got.Mode != c.want.Mode || got.Until.Sub(c.want.Until).Abs() > time.Second {
+			t.Errorf("%s: retention %+v, want %s until %s", c.name, got, c.want.Mode, c.want.Until)
+		}
+	}
+	for _, key := range []string{"verleng/compliance", "verleng/geen"} {
+		if err := tg.Delete(ctx, key); !errors.Is(err, target.ErrLocked) {
+			t.Errorf("Delete(%s) after the extension = %v, want ErrLocked", key, err)
+		}
+	}
+	if err := tg.ExtendRetention(ctx, "verleng/ontbreekt", target.Retention{Mode: target.Compliance, Until: second(time.Hour)}); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("ExtendRetention of a missing key = %v, want os.ErrNotExist", err)
+	}
+	if err := tg.ExtendRetention(ctx, "verleng/geen", target.Retention{Mode: target.Compliance, Until: time.Now().Add(-time.Hour)}); err == nil {
+		t.Error("ExtendRetention to a past date succeeded")
 	}
 }
 
