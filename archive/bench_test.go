@@ -184,20 +184,24 @@ func peakHeap(fn func()) float64 {
 // BenchmarkArchiveVersusPlainCopy archives ZAAKARCHIEF_BENCH_ZAKEN zaken (default 50) of
 // ZAAKARCHIEF_BENCH_DOCS documents (default 10, 64 KiB to 4 MiB, spread geometrically) to
 // versitygw on loopback with ZAAKARCHIEF_BENCH_WORKERS writers (default 4): the full archive run
-// with packaging, MDTO sidecars, retention, journal and verification. In the same iteration it
-// copies the same document files with a plain minio-go PutObject loop at the same concurrency
-// (minio), every object the archive wrote, sidecars included, with that same loop (minio-sip:
-// the package's requests without the archive's work), the same objects through the archive's
-// own target (target-sip: its checksums, locks and puts without packaging, journal and
-// verification), and the document files with `rclone copy` when rclone is on PATH. MB/s counts the documents' bytes for every leg; ratio-minio is archive
-// MB/s over minio MB/s over all iterations, ratio-minio-median the median of the per-iteration
-// ratios (legs of one iteration run back to back and see the same background load). Peak heap
-// is sampled every 20 ms while a leg runs. *-client-cpu-s and *-server-cpu-s are the CPU
-// seconds (user and system) this process and versitygw used per iteration of a leg: on a
-// two-core machine both share the cores, so a leg's wall time follows its total CPU.
-// ZAAKARCHIEF_BENCH_CPUPROFILE=FILE profiles the archive leg; ZAAKARCHIEF_BENCH_RCLONE=off skips
-// the rclone leg; ZAAKARCHIEF_S3_DIR=/dev/shm puts versitygw's data on a tmpfs (see s3test), which
-// takes the disk and the file system's per-object cost out of every leg.
+// with packaging, MDTO sidecars, retention, journal and verification. In the same iteration, at
+// the same concurrency, it copies the same document files with a plain minio-go PutObject loop
+// (minio); every object the archive writes, sidecars included, with that same loop (minio-sip:
+// the package's requests without the archive's work); the same objects through the archive's
+// own target (target-sip: its checksums and locks, without packaging, journal and
+// verification); and the document files with `rclone copy` when rclone is on PATH.
+//
+// MB/s counts the documents' bytes for every leg; ratio-X is archive MB/s over X's MB/s over
+// all iterations, ratio-minio-median the median of the per-iteration ratios. Each iteration
+// starts with the next leg in turn (ZAAKARCHIEF_BENCH_ROTATE=N starts the first iteration at
+// leg N), and before every leg the disk is synced, untimed, so that no leg pays for the
+// write-back or discards the previous one left. Peak heap is sampled every 20 ms while a leg
+// runs. *-client-cpu-s and *-server-cpu-s are the CPU seconds (user and system) this process
+// and versitygw used per iteration of a leg: on a two-core machine both share the cores, so a
+// leg's wall time follows its total CPU. ZAAKARCHIEF_BENCH_CPUPROFILE=FILE profiles the archive
+// leg; ZAAKARCHIEF_BENCH_RCLONE=off skips the rclone leg; ZAAKARCHIEF_S3_DIR=/dev/shm puts
+// versitygw's data on a tmpfs (see s3test), which takes the disk and the file system's
+// per-object cost out of every leg.
 //
 //	go test ./archive -run '^$' -bench ArchiveVersusPlainCopy -benchtime 5x
 //	ZAAKARCHIEF_BENCH_ZAKEN=1000 go test ./archive -run '^$' -bench ArchiveVersusPlainCopy -benchtime 1x -timeout 3h
@@ -250,105 +254,23 @@ func BenchmarkArchiveVersusPlainCopy(b *testing.B) {
 		rclone = ""
 	}
 
-	var tArchive, tMinio, tSIP, tTarget, tRclone time.Duration
-	var ratios, ratiosSIP []float64 // per iteration: legs next to each other in time see the same load
-	var heapArchive, heapMinio float64
-	var cpuArchive, cpuMinio, cpuSIP, cpuTarget cpuUse // summed over iterations
-	var written int64
-	b.ResetTimer()
-	for range b.N {
-		// Leg 1: the archive run.
-		b.StopTimer()
-		e.resetArchive()
-		bucket := s3test.BucketName()
-		tg := s3Target(b, srv, srv.Endpoint, bucket, 0)
-		a := e.archiver(tg, func(o *archive.Options) { o.Workers = workers })
-		b.StartTimer()
-		var rep *archive.Report
-		if p := os.Getenv("ZAAKARCHIEF_BENCH_CPUPROFILE"); p != "" {
-			f, err := os.Create(p)
-			if err != nil {
-				b.Fatal(err)
-			}
-			pprof.StartCPUProfile(f)
-			defer f.Close()
-		}
-		start, c0 := time.Now(), readCPU(srv.Pid)
-		heapArchive = max(heapArchive, peakHeap(func() { rep, err = a.Run(ctx, nil) }))
-		archiveLeg := time.Since(start)
-		cpuArchive = cpuArchive.add(readCPU(srv.Pid).since(c0))
-		tArchive += archiveLeg
-		pprof.StopCPUProfile()
-		b.StopTimer()
-		if err != nil || rep.Pakketten != nZaken || rep.Fouten != 0 {
-			b.Fatalf("archive run: %v %+v %+v", err, rep.RunInfo, rep.Problemen)
-		}
-		written += rep.Bytes
-		dropBucket(bucket)
+	// The objects an archive run writes (documents, MDTO sidecars, pakbon, manifest), from the
+	// journal of an untimed first run, for the minio-sip and target-sip legs.
+	warm := s3test.BucketName()
+	if rep, err := e.archiver(s3Target(b, srv, srv.Endpoint, warm, 0), func(o *archive.Options) { o.Workers = workers }).Run(ctx, nil); err != nil || rep.Fouten != 0 {
+		b.Fatalf("first archive run: %v %+v", err, rep)
+	}
+	objs := e.journalObjects()
+	dropBucket(warm)
 
-		// Leg 2: plain minio-go PutObject of the same files at the same concurrency.
-		plain := s3test.BucketName()
-		if err := mc.MakeBucket(ctx, plain, minio.MakeBucketOptions{ObjectLocking: true}); err != nil {
-			b.Fatal(err)
-		}
-		b.StartTimer()
-		start, c0 = time.Now(), readCPU(srv.Pid)
-		heapMinio = max(heapMinio, peakHeap(func() {
-			var next atomic.Int64
-			var wg sync.WaitGroup
-			for range workers {
-				wg.Go(func() {
-					for i := next.Add(1) - 1; i < int64(len(files)); i = next.Add(1) - 1 {
-						f, err := os.Open(files[i].path)
-						if err != nil {
-							b.Error(err)
-							return
-						}
-						_, err = mc.PutObject(ctx, plain, fmt.Sprintf("plain/%05d.pdf", i), f, files[i].size, minio.PutObjectOptions{ContentType: "application/pdf"})
-						f.Close()
-						if err != nil {
-							b.Error(err)
-							return
-						}
-					}
-				})
-			}
-			wg.Wait()
-		}))
-		minioLeg := time.Since(start)
-		cpuMinio = cpuMinio.add(readCPU(srv.Pid).since(c0))
-		tMinio += minioLeg
-		b.StopTimer()
-		dropBucket(plain)
-
-		// Leg 2b: plain minio-go PutObject of every object the archive wrote (documents, MDTO
-		// sidecars, pakbon, manifest, from the journal): the same requests without the archive's
-		// packaging, retention, journal and verification.
-		objs := e.journalObjects()
-		sip := s3test.BucketName()
-		if err := mc.MakeBucket(ctx, sip, minio.MakeBucketOptions{ObjectLocking: true}); err != nil {
-			b.Fatal(err)
-		}
-		b.StartTimer()
-		start, c0 = time.Now(), readCPU(srv.Pid)
+	// putAll writes every item with put on workers goroutines.
+	putAll := func(n int, put func(i int) error) {
 		var next atomic.Int64
 		var wg sync.WaitGroup
 		for range workers {
 			wg.Go(func() {
-				for i := next.Add(1) - 1; i < int64(len(objs)); i = next.Add(1) - 1 {
-					o := objs[i]
-					var r io.ReadCloser = io.NopCloser(bytes.NewReader(o.inhoud))
-					if o.blob != "" {
-						f, err := os.Open(filepath.Join(e.blobs.Root(), o.blob[:2], o.blob))
-						if err != nil {
-							b.Error(err)
-							return
-						}
-						r = f
-					}
-					_, err := mc.PutObject(ctx, sip, o.key, r, o.size, minio.PutObjectOptions{})
-					r.Close()
-					if err != nil {
+				for i := next.Add(1) - 1; i < int64(n); i = next.Add(1) - 1 {
+					if err := put(int(i)); err != nil {
 						b.Error(err)
 						return
 					}
@@ -356,58 +278,104 @@ func BenchmarkArchiveVersusPlainCopy(b *testing.B) {
 			})
 		}
 		wg.Wait()
-		sipLeg := time.Since(start)
-		cpuSIP = cpuSIP.add(readCPU(srv.Pid).since(c0))
-		tSIP += sipLeg
-		b.StopTimer()
-		dropBucket(sip)
-
-		// Leg 2c: the same objects through the archive target (s3target.Put with SHA-256, object
-		// lock and read-back), without the archive's packaging, journal and verification.
-		tbucket := s3test.BucketName()
-		tsip := s3Target(b, srv, srv.Endpoint, tbucket, 0)
-		until := time.Now().AddDate(1, 0, 0)
-		b.StartTimer()
-		start, c0 = time.Now(), readCPU(srv.Pid)
-		next.Store(0)
-		for range workers {
-			wg.Go(func() {
-				for i := next.Add(1) - 1; i < int64(len(objs)); i = next.Add(1) - 1 {
-					o := objs[i]
-					var r io.ReadCloser = io.NopCloser(bytes.NewReader(o.inhoud))
-					if o.blob != "" {
-						f, err := os.Open(filepath.Join(e.blobs.Root(), o.blob[:2], o.blob))
-						if err != nil {
-							b.Error(err)
-							return
-						}
-						r = f
-					}
-					_, err := tsip.Put(ctx, o.key, r, o.size, target.PutOptions{SHA256: o.sha,
-						Retention: &target.Retention{Mode: target.Compliance, Until: until}})
-					r.Close()
-					if err != nil {
-						b.Error(err)
-						return
-					}
-				}
-			})
+	}
+	// openObj opens an object's content: its blob or the generated bytes from the journal.
+	openObj := func(o journalObject) (io.ReadCloser, error) {
+		if o.blob == "" {
+			return io.NopCloser(bytes.NewReader(o.inhoud)), nil
 		}
-		wg.Wait()
-		targetLeg := time.Since(start)
-		cpuTarget = cpuTarget.add(readCPU(srv.Pid).since(c0))
-		tTarget += targetLeg
-		b.StopTimer()
-		dropBucket(tbucket)
+		return os.Open(filepath.Join(e.blobs.Root(), o.blob[:2], o.blob))
+	}
 
-		// Leg 3: rclone copy of the blob directory at the same concurrency.
-		if rclone != "" {
-			rb := s3test.BucketName()
-			if err := mc.MakeBucket(ctx, rb, minio.MakeBucketOptions{ObjectLocking: true}); err != nil {
+	// A leg prepares untimed, runs timed (its wall time, CPU and peak heap measured), and
+	// cleans up untimed: its bucket is removed and the disk synced, so that no leg pays for the
+	// write-back or the discards of the one before it.
+	type leg struct {
+		name    string
+		prepare func() (bucket string)
+		run     func(bucket string)
+		// summed over iterations
+		wall time.Duration
+		cpu  cpuUse
+		heap float64
+	}
+	var written int64
+	legs := []*leg{
+		{name: "archive", prepare: func() string { e.resetArchive(); return s3test.BucketName() }, run: func(bucket string) {
+			a := e.archiver(s3Target(b, srv, srv.Endpoint, bucket, 0), func(o *archive.Options) { o.Workers = workers })
+			if p := os.Getenv("ZAAKARCHIEF_BENCH_CPUPROFILE"); p != "" {
+				f, err := os.Create(p)
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer f.Close()
+				pprof.StartCPUProfile(f)
+				defer pprof.StopCPUProfile()
+			}
+			rep, err := a.Run(ctx, nil)
+			if err != nil || rep.Pakketten != nZaken || rep.Fouten != 0 {
+				b.Fatalf("archive run: %v %+v %+v", err, rep.RunInfo, rep.Problemen)
+			}
+			written += rep.Bytes
+		}},
+		// Plain minio-go PutObject of the document files at the same concurrency.
+		{name: "minio", run: func(bucket string) {
+			putAll(len(files), func(i int) error {
+				f, err := os.Open(files[i].path)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				_, err = mc.PutObject(ctx, bucket, fmt.Sprintf("plain/%05d.pdf", i), f, files[i].size, minio.PutObjectOptions{ContentType: "application/pdf"})
+				return err
+			})
+		}},
+		// The same plain loop over every object the archive writes: its requests without its work.
+		{name: "minio-sip", run: func(bucket string) {
+			putAll(len(objs), func(i int) error {
+				r, err := openObj(objs[i])
+				if err != nil {
+					return err
+				}
+				defer r.Close()
+				_, err = mc.PutObject(ctx, bucket, objs[i].key, r, objs[i].size, minio.PutObjectOptions{})
+				return err
+			})
+		}},
+		// The same objects through the archive's target (s3target.Put: SHA-256, object lock),
+		// without the archive's packaging, journal and verification.
+		{name: "target-sip", run: func(bucket string) {
+			tsip := s3Target(b, srv, srv.Endpoint, bucket, 0)
+			until := time.Now().AddDate(1, 0, 0)
+			putAll(len(objs), func(i int) error {
+				r, err := openObj(objs[i])
+				if err != nil {
+					return err
+				}
+				defer r.Close()
+				_, err = tsip.Put(ctx, objs[i].key, r, objs[i].size, target.PutOptions{SHA256: objs[i].sha,
+					Retention: &target.Retention{Mode: target.Compliance, Until: until}})
+				return err
+			})
+		}},
+	}
+	for _, l := range legs[1:] {
+		l.prepare = func() string {
+			bucket := s3test.BucketName()
+			if err := mc.MakeBucket(ctx, bucket, minio.MakeBucketOptions{ObjectLocking: true}); err != nil {
 				b.Fatal(err)
 			}
-			cmd := exec.Command(rclone, "copy", e.blobs.Root(), "bench:"+rb+"/rclone", "--exclude", "tmp/**",
-				"--transfers", strconv.Itoa(workers), "--checkers", strconv.Itoa(workers), "--s3-upload-cutoff", "64M")
+			return bucket
+		}
+	}
+	if rclone != "" {
+		// rclone copy of the blob directory at the same concurrency.
+		legs = append(legs, &leg{name: "rclone", prepare: legs[1].prepare, run: func(bucket string) {
+			cmd := exec.Command(rclone, "copy", e.blobs.Root(), "bench:"+bucket+"/rclone", "--exclude", "tmp/**",
+				"--transfers", strconv.Itoa(workers), "--checkers", strconv.Itoa(workers), "--s3-upload-cutoff", "64M",
+				// rclone asks "Expect: 100-continue" for larger uploads; versitygw does not answer
+				// it, so each such upload would wait out the 1 s timeout before sending its body.
+				"--expect-continue-timeout", "0")
 			// AWS_CA_BUNDLE (set on some machines) breaks rclone's s3 client; the endpoint is plain http.
 			cmd.Env = append(withoutEnv(os.Environ(), "AWS_CA_BUNDLE"), "RCLONE_CONFIG_BENCH_TYPE=s3", "RCLONE_CONFIG_BENCH_PROVIDER=Other",
 				"RCLONE_CONFIG_BENCH_ENDPOINT=http://"+srv.Endpoint, "RCLONE_CONFIG_BENCH_ACCESS_KEY_ID="+srv.AccessKey,
@@ -415,23 +383,40 @@ func BenchmarkArchiveVersusPlainCopy(b *testing.B) {
 				"RCLONE_CONFIG_BENCH_FORCE_PATH_STYLE=true", "RCLONE_CONFIG=/dev/null")
 			var out bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &out, &out
-			b.StartTimer()
-			start = time.Now()
-			err := cmd.Run()
-			tRclone += time.Since(start)
-			b.StopTimer()
-			if err != nil {
+			if err := cmd.Run(); err != nil {
 				b.Fatalf("rclone copy: %v\n%s", err, out.String())
 			}
-			dropBucket(rb)
-		}
-		ratios = append(ratios, minioLeg.Seconds()/archiveLeg.Seconds())
-		ratiosSIP = append(ratiosSIP, sipLeg.Seconds()/archiveLeg.Seconds())
-		b.Logf("iteration: archive %.2fs, minio-go %.2fs, minio-go with every package object %.2fs, archive target with every package object %.2fs",
-			archiveLeg.Seconds(), minioLeg.Seconds(), sipLeg.Seconds(), targetLeg.Seconds())
-		b.StartTimer()
+		}})
 	}
+
+	var ratios, ratiosSIP []float64 // per iteration: legs next to each other in time see the same load
+	rotate := envInt("ZAAKARCHIEF_BENCH_ROTATE", 0)
+	b.ResetTimer()
 	b.StopTimer()
+	for it := range b.N {
+		// Each iteration starts with the next leg, so that no leg always comes first or last.
+		walls := map[string]time.Duration{}
+		for k := range legs {
+			l := legs[(it+rotate+k)%len(legs)]
+			bucket := l.prepare()
+			syscall.Sync()
+			c0 := readCPU(srv.Pid)
+			b.StartTimer()
+			start := time.Now()
+			l.heap = max(l.heap, peakHeap(func() { l.run(bucket) }))
+			d := time.Since(start)
+			b.StopTimer()
+			l.wall += d
+			l.cpu = l.cpu.add(readCPU(srv.Pid).since(c0))
+			walls[l.name] = d
+			dropBucket(bucket)
+		}
+		ratios = append(ratios, walls["minio"].Seconds()/walls["archive"].Seconds())
+		ratiosSIP = append(ratiosSIP, walls["minio-sip"].Seconds()/walls["archive"].Seconds())
+		b.Logf("iteration %d: archive %.2fs, minio %.2fs, minio-sip %.2fs, target-sip %.2fs, rclone %.2fs", it,
+			walls["archive"].Seconds(), walls["minio"].Seconds(), walls["minio-sip"].Seconds(), walls["target-sip"].Seconds(), walls["rclone"].Seconds())
+	}
+	syscall.Sync()
 	n := float64(b.N)
 	median := func(xs []float64) float64 {
 		ys := slices.Clone(xs)
@@ -442,37 +427,31 @@ func BenchmarkArchiveVersusPlainCopy(b *testing.B) {
 		return (ys[len(ys)/2-1] + ys[len(ys)/2]) / 2
 	}
 	mbps := func(d time.Duration) float64 { return float64(docBytes) * n / 1e6 / d.Seconds() }
-	b.ReportMetric(0, "ns/op")
-	b.ReportMetric(mbps(tArchive), "archive-MB/s")
-	b.ReportMetric(mbps(tMinio), "minio-MB/s")
-	b.ReportMetric(mbps(tArchive)/mbps(tMinio), "ratio-minio")
-	b.ReportMetric(mbps(tSIP), "minio-sip-MB/s")
-	b.ReportMetric(mbps(tArchive)/mbps(tSIP), "ratio-minio-sip")
-	b.ReportMetric(mbps(tTarget), "target-sip-MB/s")
-	b.ReportMetric(mbps(tArchive)/mbps(tTarget), "ratio-target-sip")
-	b.ReportMetric(median(ratios), "ratio-minio-median")
-	b.ReportMetric(median(ratiosSIP), "ratio-minio-sip-median")
-	if rclone != "" {
-		b.ReportMetric(mbps(tRclone), "rclone-MB/s")
-		b.ReportMetric(mbps(tArchive)/mbps(tRclone), "ratio-rclone")
-	} else {
-		b.Log("rclone not on PATH (or ZAAKARCHIEF_BENCH_RCLONE=off): that leg is skipped")
+	byName := map[string]*leg{}
+	for _, l := range legs {
+		byName[l.name] = l
 	}
-	b.ReportMetric(heapArchive, "archive-peak-heap-MiB")
-	b.ReportMetric(heapMinio, "minio-peak-heap-MiB")
-	b.Logf("%d zaken x %d documents, %.1f MB of documents, %d files; archive wrote %.1f MB in all (documents and metadata); %d workers",
-		nZaken, nDocs, float64(docBytes)/1e6, len(files), float64(written)/n/1e6, workers)
-	b.Logf("archive %.2fs, minio-go %.2fs, minio-go with every package object %.2fs, archive target with every package object %.2fs, rclone %.2fs per iteration",
-		tArchive.Seconds()/n, tMinio.Seconds()/n, tSIP.Seconds()/n, tTarget.Seconds()/n, tRclone.Seconds()/n)
-	if srv.Pid != 0 {
-		for _, l := range []struct {
-			name string
-			cpu  cpuUse
-		}{{"archive", cpuArchive}, {"minio", cpuMinio}, {"minio-sip", cpuSIP}, {"target-sip", cpuTarget}} {
+	arch := byName["archive"]
+	b.ReportMetric(0, "ns/op")
+	for _, l := range legs {
+		b.ReportMetric(mbps(l.wall), l.name+"-MB/s")
+		if l != arch {
+			b.ReportMetric(mbps(arch.wall)/mbps(l.wall), "ratio-"+l.name)
+		}
+		if srv.Pid != 0 && l.name != "rclone" {
 			b.ReportMetric(l.cpu.client.Seconds()/n, l.name+"-client-cpu-s")
 			b.ReportMetric(l.cpu.server.Seconds()/n, l.name+"-server-cpu-s")
 		}
 	}
+	b.ReportMetric(median(ratios), "ratio-minio-median")
+	b.ReportMetric(median(ratiosSIP), "ratio-minio-sip-median")
+	b.ReportMetric(arch.heap, "archive-peak-heap-MiB")
+	b.ReportMetric(byName["minio"].heap, "minio-peak-heap-MiB")
+	if rclone == "" {
+		b.Log("rclone not on PATH (or ZAAKARCHIEF_BENCH_RCLONE=off): that leg is skipped")
+	}
+	b.Logf("%d zaken x %d documents, %.1f MB of documents, %d files; archive wrote %.1f MB in all (documents and metadata); %d workers",
+		nZaken, nDocs, float64(docBytes)/1e6, len(files), float64(written)/n/1e6, workers)
 }
 
 // cpuUse is CPU time used so far by this process and by the S3 server process (user plus system).

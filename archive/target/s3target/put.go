@@ -120,7 +120,10 @@ func (t *Target) putSingle(ctx context.Context, key string, r io.Reader, size in
 	var body io.Reader
 	payloadHash := ""
 	if t.checksums.Load() {
-		body = rewindable(ctx, r, size)
+		var err error
+		if body, err = rewindable(ctx, r, size); err != nil {
+			return "", false, err
+		}
 	} else {
 		buf := make([]byte, size)
 		if err := readExactly(objstore.NewSizedReader(objstore.NewContextReader(ctx, r), size), buf); err != nil {
@@ -149,19 +152,32 @@ func (t *Target) putSingle(ctx context.Context, key string, r io.Reader, size in
 }
 
 // rewindable returns a body of exactly size bytes that minio-go can rewind for its retries
-// when r allows it (a file or an in-memory reader: an io.SectionReader over it), and otherwise
-// a one-shot stream that fails when r has more or fewer bytes.
-func rewindable(ctx context.Context, r io.Reader, size int64) io.Reader {
-	if ra, ok := r.(io.ReaderAt); ok {
-		off := int64(0)
-		if s, ok := r.(io.Seeker); ok {
-			if cur, err := s.Seek(0, io.SeekCurrent); err == nil {
-				off = cur
-			}
-		}
-		return io.NewSectionReader(ra, off, size)
+// when r allows it (a file or an in-memory reader: an io.SectionReader over it, after checking
+// that the content ends exactly at size, so that a wrong size fails at once instead of being
+// sent and retried), and otherwise a one-shot stream that fails when r has more or fewer bytes.
+func rewindable(ctx context.Context, r io.Reader, size int64) (io.Reader, error) {
+	ra, ok := r.(io.ReaderAt)
+	if !ok {
+		return objstore.NewSizedReader(objstore.NewContextReader(ctx, r), size), nil
 	}
-	return objstore.NewSizedReader(objstore.NewContextReader(ctx, r), size)
+	off := int64(0)
+	if s, ok := r.(io.Seeker); ok {
+		cur, err := s.Seek(0, io.SeekCurrent)
+		if err != nil {
+			return nil, fmt.Errorf("reader position: %w", err)
+		}
+		off = cur
+	}
+	var b [1]byte
+	if size > 0 {
+		if _, err := ra.ReadAt(b[:], off+size-1); err != nil {
+			return nil, fmt.Errorf("reader ends before the announced %d bytes: %w", size, io.ErrUnexpectedEOF)
+		}
+	}
+	if n, _ := ra.ReadAt(b[:], off+size); n > 0 {
+		return nil, fmt.Errorf("reader holds more than the announced %d bytes", size)
+	}
+	return io.NewSectionReader(ra, off, size), nil
 }
 
 // putMultipart uploads part by part, each with its own SHA-256 checked by the server, hashes
