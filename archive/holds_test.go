@@ -134,19 +134,29 @@ func TestLegalHoldFollowsTheHoldsInForce(t *testing.T) {
 
 func assertHold(t *testing.T, tg target.Target, zaak string, on bool) {
 	t.Helper()
+	for k, info := range packageObjects(t, tg, zaak) {
+		if info.LegalHold != on {
+			t.Errorf("%s: legal hold %v, want %v", k, info.LegalHold, on)
+		}
+	}
+}
+
+// packageObjects stats every object of a zaak's package, which must have some.
+func packageObjects(t *testing.T, tg target.Target, zaak string) map[string]target.ObjectInfo {
+	t.Helper()
 	ks := keys(t, tg, zaak+"/")
 	if len(ks) == 0 {
 		t.Fatalf("no package for %s", zaak)
 	}
+	out := make(map[string]target.ObjectInfo, len(ks))
 	for _, k := range ks {
 		info, err := tg.Stat(context.Background(), k)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if info.LegalHold != on {
-			t.Errorf("%s: legal hold %v, want %v", k, info.LegalHold, on)
-		}
+		out[k] = info
 	}
+	return out
 }
 
 // A records manager moves the archiefactiedatum of an archived zaak later: the next run locks
@@ -224,15 +234,7 @@ func TestObjectLockFollowsALaterArchiefactiedatum(t *testing.T) {
 // assertLock checks that every object of a zaak's package is locked until until.
 func assertLock(t *testing.T, tg target.Target, zaak string, until time.Time) {
 	t.Helper()
-	ks := keys(t, tg, zaak+"/")
-	if len(ks) == 0 {
-		t.Fatalf("no package for %s", zaak)
-	}
-	for _, k := range ks {
-		info, err := tg.Stat(context.Background(), k)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for k, info := range packageObjects(t, tg, zaak) {
 		if info.Retention == nil || !info.Retention.Until.Equal(until) {
 			t.Errorf("%s: retention %+v, want until %s", k, info.Retention, until.Format(time.RFC3339))
 		}

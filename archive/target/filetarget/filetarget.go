@@ -312,29 +312,10 @@ func (t *Target) SetLegalHold(ctx context.Context, key string, on bool) error {
 	if err := objstore.ValidateKey(key); err != nil {
 		return fmt.Errorf("filetarget: legal hold: %w", err)
 	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("filetarget: legal hold %s: %w", key, err)
-	}
-	if _, err := t.stat(key); err != nil {
-		return fmt.Errorf("filetarget: legal hold %s: %w", key, err)
-	}
-	metaFile := t.metaPath(key)
-	rec, err := readRecord(metaFile)
-	if err != nil {
-		return fmt.Errorf("filetarget: legal hold %s: %w", key, err)
-	}
-	rec.LegalHold = on
-	tmp, err := writeTemp(filepath.Dir(metaFile), rec.write)
-	if err != nil {
-		return fmt.Errorf("filetarget: legal hold %s: %w", key, err)
-	}
-	if err := renameSync(tmp, metaFile); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("filetarget: legal hold %s: %w", key, err)
-	}
-	return nil
+	return t.updateRecord(ctx, "legal hold", key, func(rec *record) bool {
+		rec.LegalHold = on
+		return true
+	})
 }
 
 // ExtendRetention makes key stay locked until at least r.Until; see target.Target.
@@ -345,31 +326,39 @@ func (t *Target) ExtendRetention(ctx context.Context, key string, r objstore.Ret
 	if err := objstore.ValidateRetention(r, t.now()); err != nil {
 		return fmt.Errorf("filetarget: extend retention %s: %w", key, err)
 	}
+	return t.updateRecord(ctx, "extend retention", key, func(rec *record) bool {
+		next, ok := objstore.Extended(rec.Retention, r, t.now())
+		rec.Retention = &next
+		return ok
+	})
+}
+
+// updateRecord changes the record of an existing object with change and replaces it atomically,
+// unless change reports that nothing changed.
+func (t *Target) updateRecord(ctx context.Context, op, key string, change func(*record) bool) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("filetarget: extend retention %s: %w", key, err)
+		return fmt.Errorf("filetarget: %s %s: %w", op, key, err)
 	}
 	if _, err := t.stat(key); err != nil {
-		return fmt.Errorf("filetarget: extend retention %s: %w", key, err)
+		return fmt.Errorf("filetarget: %s %s: %w", op, key, err)
 	}
 	metaFile := t.metaPath(key)
 	rec, err := readRecord(metaFile)
 	if err != nil {
-		return fmt.Errorf("filetarget: extend retention %s: %w", key, err)
+		return fmt.Errorf("filetarget: %s %s: %w", op, key, err)
 	}
-	next, ok := objstore.Extended(rec.Retention, r, t.now())
-	if !ok {
+	if !change(&rec) {
 		return nil
 	}
-	rec.Retention = &next
 	tmp, err := writeTemp(filepath.Dir(metaFile), rec.write)
 	if err != nil {
-		return fmt.Errorf("filetarget: extend retention %s: %w", key, err)
+		return fmt.Errorf("filetarget: %s %s: %w", op, key, err)
 	}
 	if err := renameSync(tmp, metaFile); err != nil {
 		os.Remove(tmp)
-		return fmt.Errorf("filetarget: extend retention %s: %w", key, err)
+		return fmt.Errorf("filetarget: %s %s: %w", op, key, err)
 	}
 	return nil
 }
