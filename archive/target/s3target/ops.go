@@ -171,29 +171,13 @@ func (t *Target) SetLegalHold(ctx context.Context, key string, on bool) error {
 	if err := objstore.ValidateKey(key); err != nil {
 		return fmt.Errorf("s3target: legal hold: %w", err)
 	}
-	vs, err := t.versions(ctx, key)
-	if err != nil {
-		return t.wrap("legal hold", key, err)
-	}
 	status := minio.LegalHoldDisabled
 	if on {
 		status = minio.LegalHoldEnabled
 	}
-	n := 0
-	for _, v := range vs {
-		if v.marker {
-			continue
-		}
-		n++
-		err := t.core.PutObjectLegalHold(ctx, t.bucket, t.ObjectName(key), minio.PutObjectLegalHoldOptions{VersionID: v.id, Status: &status})
-		if err != nil {
-			return t.wrap("legal hold", key, fmt.Errorf("version %s: %w", v.id, err))
-		}
-	}
-	if n == 0 {
-		return t.wrap("legal hold", key, os.ErrNotExist)
-	}
-	return nil
+	return t.eachVersion(ctx, "legal hold", key, func(id string) error {
+		return t.core.PutObjectLegalHold(ctx, t.bucket, t.ObjectName(key), minio.PutObjectLegalHoldOptions{VersionID: id, Status: &status})
+	})
 }
 
 // ExtendRetention makes every version of key stay locked until at least r.Until; see
@@ -206,9 +190,27 @@ func (t *Target) ExtendRetention(ctx context.Context, key string, r objstore.Ret
 	if err := objstore.ValidateRetention(r, t.now()); err != nil {
 		return t.wrap("extend retention", key, err)
 	}
+	return t.eachVersion(ctx, "extend retention", key, func(id string) error {
+		info, err := t.stat(ctx, key, id)
+		if err != nil {
+			return err
+		}
+		next, ok := objstore.Extended(info.Retention, r, t.now())
+		if !ok {
+			return nil
+		}
+		mode := minio.RetentionMode(next.Mode)
+		until := next.Until
+		return t.core.PutObjectRetention(ctx, t.bucket, t.ObjectName(key), minio.PutObjectRetentionOptions{Mode: &mode, RetainUntilDate: &until, VersionID: id})
+	})
+}
+
+// eachVersion calls fn for every version of key (delete markers left out); a key without any
+// is os.ErrNotExist. Errors are wrapped with op and the version.
+func (t *Target) eachVersion(ctx context.Context, op, key string, fn func(versionID string) error) error {
 	vs, err := t.versions(ctx, key)
 	if err != nil {
-		return t.wrap("extend retention", key, err)
+		return t.wrap(op, key, err)
 	}
 	n := 0
 	for _, v := range vs {
@@ -216,23 +218,12 @@ func (t *Target) ExtendRetention(ctx context.Context, key string, r objstore.Ret
 			continue
 		}
 		n++
-		info, err := t.stat(ctx, key, v.id)
-		if err != nil {
-			return t.wrap("extend retention", key, fmt.Errorf("version %s: %w", v.id, err))
-		}
-		next, ok := objstore.Extended(info.Retention, r, t.now())
-		if !ok {
-			continue
-		}
-		mode := minio.RetentionMode(next.Mode)
-		until := next.Until
-		err = t.core.PutObjectRetention(ctx, t.bucket, t.ObjectName(key), minio.PutObjectRetentionOptions{Mode: &mode, RetainUntilDate: &until, VersionID: v.id})
-		if err != nil {
-			return t.wrap("extend retention", key, fmt.Errorf("version %s: %w", v.id, err))
+		if err := fn(v.id); err != nil {
+			return t.wrap(op, key, fmt.Errorf("version %s: %w", v.id, err))
 		}
 	}
 	if n == 0 {
-		return t.wrap("extend retention", key, os.ErrNotExist)
+		return t.wrap(op, key, os.ErrNotExist)
 	}
 	return nil
 }
