@@ -34,7 +34,11 @@
 // SHA-256 with the time the dossier computed it, and its PRONOM format identified from its
 // content by mdto.DetectFormaat. A file whose format cannot be identified is never given one
 // guessed from its name: the zaak is refused (ErrFormaatOnbekend, reported every run) until the
-// file is replaced by one in a known format.
+// file is replaced by one in a known format. Whether a PDF is PDF/A takes every byte of it: a
+// run reads a document once, identifying the rest of its format from the bytes as they are
+// written (mdto.DetectHead and its Scan), and writes the document's bestand sidecar right
+// after the document; the manifest and pakbon, which name every other object's SHA-256, are
+// made (sealed) when all of them are known and stored in the journal before they are written.
 //
 // # Runs and the journal
 //
@@ -44,7 +48,9 @@
 // this host. The journal (tables archief_runs, archief_items, archief_pakketten,
 // archief_objecten) holds every package's plan: each object with its key, size, SHA-256 and
 // whether it is written and verified. The generated objects' content is kept in the journal, so
-// a run that is killed at any moment is finished by the next one without rebuilding anything:
+// a run that is killed at any moment is finished by the next one without rebuilding anything
+// (a package killed before it was sealed is planned again, reading its formats up front, and
+// keeps what it already wrote):
 // objects journaled as done are skipped, and before writing an object of an interrupted package
 // the run asks the target whether it is already there with the same SHA-256, so nothing is
 // written twice. (Writers journal their objects in batches, off their own path; a mark lost in

@@ -164,6 +164,20 @@ func (e *env) status(a dossier.Actor, zaak, st string) {
 	}
 }
 
+func (e *env) dossier(id string) *dossier.Dossier {
+	e.tb.Helper()
+	var d *dossier.Dossier
+	err := e.db.View(context.Background(), func(tx *sqldb.Tx) error {
+		var err error
+		d, err = dossier.LoadDossier(context.Background(), tx, id)
+		return err
+	})
+	if err != nil {
+		e.tb.Fatal(err)
+	}
+	return d
+}
+
 func (e *env) zaak(id string) *dossier.Zaak {
 	e.tb.Helper()
 	var z *dossier.Zaak

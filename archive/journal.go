@@ -353,6 +353,29 @@ func savePlan(ctx context.Context, tx *sqldb.Tx, p *plan) error {
 	return nil
 }
 
+// saveSeal stores what sealing a plan settled: the content of the sidecars that waited for
+// their documents, the pakbon and manifest, and the package's size and manifest checksum. It
+// is stored before the pakbon and manifest are written, so that a run that resumes the
+// package writes the same bytes.
+func saveSeal(ctx context.Context, tx *sqldb.Tx, p *plan) error {
+	upd, err := tx.Prepare(ctx, `UPDATE archief_objecten SET grootte = ?, sha256 = ?, inhoud = ? WHERE zaak = ? AND sleutel = ?`)
+	if err != nil {
+		return fmt.Errorf("seal package of zaak %s: %w", p.Zaak, err)
+	}
+	defer upd.Close()
+	for _, o := range p.Objecten {
+		if o.volgt || o.Soort == soortPakbon || o.Soort == soortManifest {
+			if _, err := upd.ExecContext(ctx, o.Grootte, o.SHA256, string(o.Inhoud), p.Zaak, o.Sleutel); err != nil {
+				return fmt.Errorf("seal object %s: %w", o.Sleutel, err)
+			}
+		}
+	}
+	if _, err := tx.Exec(ctx, `UPDATE archief_pakketten SET bytes = ?, manifest_sha256 = ? WHERE zaak = ?`, p.Bytes, p.ManifestSHA, p.Zaak); err != nil {
+		return fmt.Errorf("seal package of zaak %s: %w", p.Zaak, err)
+	}
+	return nil
+}
+
 // markObject records that an object is (or is no longer) written and verified on the
 // package's target.
 func (a *Archiver) markObject(ctx context.Context, zaak, sleutel string, done bool) error {

@@ -14,7 +14,7 @@ import (
 // the archive holds. It fails, as a run would, for a zaak that cannot be archived yet (open,
 // no nominatie, a file format that is not recognised).
 func (a *Archiver) MDTO(ctx context.Context, d *dossier.Dossier) (map[string][]byte, error) {
-	p, err := a.build(ctx, d, "export", "", time.Now(), false)
+	p, err := a.build(ctx, d, "export", "", time.Now(), false, false)
 	if err != nil {
 		return nil, err
 	}

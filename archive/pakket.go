@@ -59,7 +59,20 @@ type object struct {
 	Blob      string // content SHA-256 in the blob store (soort bestand)
 	Inhoud    []byte // generated content (sidecars, pakbon, manifest)
 	Gedaan    bool
+
+	// In memory only, for a fresh plan: a document whose format waits for the Scan of its
+	// bytes as they are written carries that Scan and the index of its bestand sidecar, which
+	// the same writer finishes and writes right after the document (naSidecar); the sidecar
+	// itself is then volgt (never queued on its own).
+	scan      *mdto.Scan
+	bestand   *mdto.Bestand
+	naSidecar int
+	volgt     bool
 }
+
+// pending reports whether an object's content is not known yet: a bestand sidecar waiting for
+// its document's Scan, or the pakbon and manifest of a package not sealed yet.
+func (o *object) pending() bool { return o.SHA256 == "" }
 
 // plan is a package: where it goes, how it is locked, and every object in write order with the
 // pakbon and then the manifest last.
@@ -76,8 +89,10 @@ type plan struct {
 	Retentie          *target.Retention
 	LegalHold         bool
 	Objecten          []object
-	ManifestSHA       string
+	ManifestSHA       string // empty until the package is sealed (see seal)
 	Bytes             int64
+
+	pakbon *Pakbon // in memory until sealed: the pakbon without its totals and manifest
 }
 
 // Manifest lists every object of a package but the pakbon and itself, with its path relative
@@ -198,9 +213,14 @@ func (a *Archiver) retentie(z *dossier.Zaak) *target.Retention {
 }
 
 // build makes the plan of a zaak's package: the MDTO sidecars, the layout, the pakbon and the
-// manifest. It reads the head of every document to identify its format; a format it cannot
+// manifest. It identifies the format of every document from its content; a format it cannot
 // identify refuses the package (ErrFormaatOnbekend).
-func (a *Archiver) build(ctx context.Context, d *dossier.Dossier, doel, run string, gepland time.Time, legalHold bool) (*plan, error) {
+//
+// With stream set, a document whose format needs all of its bytes (is a PDF also PDF/A?) is
+// only identified as far as its head tells, and the plan is left unsealed: the document's
+// bestand sidecar, the pakbon and the manifest wait until the document has been written and its
+// bytes seen on the way (finishSidecar, seal). A plan without such documents is sealed at once.
+func (a *Archiver) build(ctx context.Context, d *dossier.Dossier, doel, run string, gepland time.Time, legalHold, stream bool) (*plan, error) {
 	in, err := a.regel(d)
 	if err != nil {
 		return nil, err
@@ -220,24 +240,24 @@ func (a *Archiver) build(ctx context.Context, d *dossier.Dossier, doel, run stri
 		Archiefactiedatum: z.Archief.Archiefactiedatum, Retentie: a.retentie(z), LegalHold: legalHold}
 	used := map[string]bool{strings.ToLower(PakbonNaam): true, strings.ToLower(ManifestNaam): true}
 	var onbekend []string
-	add := func(rel, soort, mediatype string, size int64, sha, blob string, inhoud []byte) {
+	add := func(rel, soort, mediatype string, inhoud []byte) *object {
 		p.Objecten = append(p.Objecten, object{Sleutel: p.Map + "/" + rel, Volgorde: len(p.Objecten), Soort: soort,
-			Grootte: size, SHA256: sha, Mediatype: mediatype, Blob: blob, Inhoud: inhoud})
+			Mediatype: mediatype, Inhoud: inhoud})
+		return &p.Objecten[len(p.Objecten)-1]
 	}
 	addXML := func(rel string, write func(io.Writer) error) error {
 		var buf bytes.Buffer
 		if err := write(&buf); err != nil {
 			return fmt.Errorf("%s: %w", rel, err)
 		}
-		sum := sha256.Sum256(buf.Bytes())
-		add(rel, soortMDTO, "application/xml", int64(buf.Len()), hex.EncodeToString(sum[:]), "", buf.Bytes())
+		add(rel, soortMDTO, "application/xml", nil).setInhoud(buf.Bytes())
 		return nil
 	}
 	for i := range d.Documenten {
 		doc := &d.Documenten[i]
 		folder := unique(mdto.SafeName(doc.Titel), used)
 		file := mdto.SafeName(doc.Bestandsnaam)
-		f, err := a.detect(ctx, doc)
+		f, scan, err := a.identify(ctx, doc, stream)
 		if err != nil {
 			return nil, err
 		}
@@ -249,13 +269,18 @@ func (a *Archiver) build(ctx context.Context, d *dossier.Dossier, doel, run stri
 		if mediatype == "" {
 			mediatype = doc.Formaat
 		}
-		add(path.Join(folder, file), soortBestand, mediatype, doc.Bestandsomvang, doc.SHA256, doc.SHA256, nil)
+		o := add(path.Join(folder, file), soortBestand, mediatype, nil)
+		o.Grootte, o.SHA256, o.Blob = doc.Bestandsomvang, doc.SHA256, doc.SHA256
 		b := m.bestandObject(doc, file, f)
-		if err := addXML(path.Join(folder, mdto.SidecarName(file)), func(w io.Writer) error { return mdto.WriteBestand(w, b) }); err != nil {
+		sidecar := path.Join(folder, mdto.SidecarName(file))
+		if scan != nil {
+			o.scan, o.bestand, o.naSidecar = scan, &b, len(p.Objecten)
+			add(sidecar, soortMDTO, "application/xml", nil).volgt = true
+		} else if err := addXML(sidecar, func(w io.Writer) error { return mdto.WriteBestand(w, b) }); err != nil {
 			return nil, err
 		}
-		o := m.documentObject(doc, waardering, file)
-		if err := addXML(mdto.InformatieobjectSidecar(folder), func(w io.Writer) error { return mdto.WriteInformatieobject(w, o) }); err != nil {
+		stuk := m.documentObject(doc, waardering, file)
+		if err := addXML(mdto.InformatieobjectSidecar(folder), func(w io.Writer) error { return mdto.WriteInformatieobject(w, stuk) }); err != nil {
 			return nil, err
 		}
 	}
@@ -268,60 +293,125 @@ func (a *Archiver) build(ctx context.Context, d *dossier.Dossier, doel, run stri
 	if err := addXML(rel, func(w io.Writer) error { return mdto.WriteInformatieobject(w, dos) }); err != nil {
 		return nil, err
 	}
-
-	man := Manifest{Formaat: ManifestFormaat, Zaak: z.Identificatie, Map: p.Map, Aangemaakt: p.Gepland, Algoritme: mdto.SHA256}
+	p.pakbon = &Pakbon{Formaat: PakbonFormaat, Zaak: z.Identificatie, Naam: z.Omschrijving, Zaaktype: z.Zaaktype, Bron: m.bron,
+		Waardering: waardering.Code, Aangemaakt: p.Gepland, Informatieobjecten: 1 + len(d.Documenten), Bestanden: len(d.Documenten)}
+	add(PakbonNaam, soortPakbon, "application/json", nil)
+	add(ManifestNaam, soortManifest, "application/json", nil)
 	for _, o := range p.Objecten {
-		man.Objecten = append(man.Objecten, ManifestObject{Pad: strings.TrimPrefix(o.Sleutel, p.Map+"/"), Soort: o.Soort, Grootte: o.Grootte, SHA256: o.SHA256})
-		p.Bytes += o.Grootte
+		if o.pending() && o.Soort == soortMDTO {
+			return p, nil // sealed once the sidecars are finished
+		}
 	}
-	manBytes, err := json.MarshalIndent(man, "", "  ")
-	if err != nil {
+	if err := p.seal(); err != nil {
 		return nil, err
 	}
-	manBytes = append(manBytes, '\n')
-	manSum := sha256.Sum256(manBytes)
-	p.ManifestSHA = hex.EncodeToString(manSum[:])
-	pb := Pakbon{Formaat: PakbonFormaat, Zaak: z.Identificatie, Naam: z.Omschrijving, Zaaktype: z.Zaaktype, Bron: m.bron,
-		Waardering: waardering.Code, Aangemaakt: p.Gepland, Informatieobjecten: 1 + len(d.Documenten), Bestanden: len(d.Documenten),
-		Objecten: len(man.Objecten), TotaalBytes: p.Bytes, // the manifest's objects, added up above
-		Manifest: ManifestObject{Pad: ManifestNaam, Soort: soortManifest, Grootte: int64(len(manBytes)), SHA256: p.ManifestSHA}}
-	pbBytes, err := json.MarshalIndent(pb, "", "  ")
-	if err != nil {
-		return nil, err
-	}
-	pbBytes = append(pbBytes, '\n')
-	pbSum := sha256.Sum256(pbBytes)
-	add(PakbonNaam, soortPakbon, "application/json", int64(len(pbBytes)), hex.EncodeToString(pbSum[:]), "", pbBytes)
-	add(ManifestNaam, soortManifest, "application/json", int64(len(manBytes)), p.ManifestSHA, "", manBytes)
-	p.Bytes += int64(len(pbBytes) + len(manBytes))
 	return p, nil
 }
 
-// detect identifies a document's format from its content.
-func (a *Archiver) detect(ctx context.Context, doc *dossier.Document) (mdto.Formaat, error) {
+// setInhoud gives a generated object its content, size and SHA-256.
+func (o *object) setInhoud(b []byte) {
+	sum := sha256.Sum256(b)
+	o.Inhoud, o.Grootte, o.SHA256 = b, int64(len(b)), hex.EncodeToString(sum[:])
+}
+
+// finishSidecar writes the bestand sidecar of document o, now that the document is written:
+// with the format its Scan found, or, when the Scan did not see every byte (the target read
+// the document in some other way, or did not need to write it), with the format read from the
+// content again.
+func (a *Archiver) finishSidecar(ctx context.Context, p *plan, o *object) (*object, error) {
+	f, ok := o.scan.Formaat()
+	if !ok {
+		doc := &dossier.Document{ID: o.Sleutel, SHA256: o.Blob, Bestandsomvang: o.Grootte}
+		var err error
+		if f, _, err = a.identify(ctx, doc, false); err != nil {
+			return nil, err
+		}
+	}
+	b := *o.bestand
+	b.Bestandsformaat = f.Begrip()
+	var buf bytes.Buffer
+	if err := mdto.WriteBestand(&buf, b); err != nil {
+		return nil, fmt.Errorf("%s: %w", p.Objecten[o.naSidecar].Sleutel, err)
+	}
+	sc := &p.Objecten[o.naSidecar]
+	sc.setInhoud(buf.Bytes())
+	return sc, nil
+}
+
+// seal completes a plan whose other objects are all known: the manifest lists them with their
+// sizes and SHA-256, the pakbon counts them and names the manifest's SHA-256.
+func (p *plan) seal() error {
+	if p.pakbon == nil {
+		return fmt.Errorf("package of zaak %s: no pakbon to seal (a stored plan is sealed already)", p.Zaak)
+	}
+	man := Manifest{Formaat: ManifestFormaat, Zaak: p.Zaak, Map: p.Map, Aangemaakt: p.Gepland, Algoritme: mdto.SHA256}
+	var pakbon, manifest *object
+	p.Bytes = 0
+	for i := range p.Objecten {
+		o := &p.Objecten[i]
+		switch {
+		case o.Soort == soortPakbon:
+			pakbon = o
+		case o.Soort == soortManifest:
+			manifest = o
+		case o.pending():
+			return fmt.Errorf("package of zaak %s: %s is not finished", p.Zaak, o.Sleutel)
+		default:
+			man.Objecten = append(man.Objecten, ManifestObject{Pad: strings.TrimPrefix(o.Sleutel, p.Map+"/"), Soort: o.Soort, Grootte: o.Grootte, SHA256: o.SHA256})
+			p.Bytes += o.Grootte
+		}
+	}
+	manBytes, err := json.MarshalIndent(man, "", "  ")
+	if err != nil {
+		return err
+	}
+	manifest.setInhoud(append(manBytes, '\n'))
+	p.ManifestSHA = manifest.SHA256
+	pb := *p.pakbon
+	pb.Objecten, pb.TotaalBytes = len(man.Objecten), p.Bytes // the manifest's objects, added up above
+	pb.Manifest = ManifestObject{Pad: ManifestNaam, Soort: soortManifest, Grootte: manifest.Grootte, SHA256: manifest.SHA256}
+	pbBytes, err := json.MarshalIndent(pb, "", "  ")
+	if err != nil {
+		return err
+	}
+	pakbon.setInhoud(append(pbBytes, '\n'))
+	p.Bytes += pakbon.Grootte + manifest.Grootte
+	p.pakbon = nil
+	return nil
+}
+
+// identify identifies a document's format from its content: all of it, or (head set) as far
+// as DetectHead goes, with the Scan that finishes it.
+func (a *Archiver) identify(ctx context.Context, doc *dossier.Document, head bool) (mdto.Formaat, *mdto.Scan, error) {
 	rc, err := a.blobs.Open(ctx, doc.SHA256)
 	if err != nil {
-		return mdto.Formaat{}, fmt.Errorf("document %s: open content: %w", doc.ID, err)
+		return mdto.Formaat{}, nil, fmt.Errorf("document %s: open content: %w", doc.ID, err)
 	}
 	defer rc.Close()
 	ra, ok := rc.(io.ReaderAt)
 	if !ok {
 		tmp, err := os.CreateTemp("", "zaakarchief-detect-*")
 		if err != nil {
-			return mdto.Formaat{}, fmt.Errorf("document %s: %w", doc.ID, err)
+			return mdto.Formaat{}, nil, fmt.Errorf("document %s: %w", doc.ID, err)
 		}
 		defer os.Remove(tmp.Name())
 		defer tmp.Close()
 		if _, err := io.Copy(tmp, rc); err != nil {
-			return mdto.Formaat{}, fmt.Errorf("document %s: read content: %w", doc.ID, err)
+			return mdto.Formaat{}, nil, fmt.Errorf("document %s: read content: %w", doc.ID, err)
 		}
-		ra = tmp
+		ra, head = tmp, false // the copy read it all: no second pass to save
 	}
-	f, err := mdto.DetectFormaat(ra, doc.Bestandsomvang)
+	var f mdto.Formaat
+	var scan *mdto.Scan
+	if head {
+		f, scan, err = mdto.DetectHead(ra, doc.Bestandsomvang)
+	} else {
+		f, err = mdto.DetectFormaat(ra, doc.Bestandsomvang)
+	}
 	if err != nil {
-		return mdto.Formaat{}, fmt.Errorf("document %s: %w", doc.ID, err)
+		return mdto.Formaat{}, nil, fmt.Errorf("document %s: %w", doc.ID, err)
 	}
-	return f, nil
+	return f, scan, nil
 }
 
 // unique returns name, or name with "-2", "-3", ... before its extension, so that no two

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"zaakarchief/archive/mdto"
 	"zaakarchief/archive/target"
 	"zaakarchief/dossier"
 	"zaakarchief/dossier/sqldb"
@@ -206,7 +207,7 @@ func (s *runState) archive(ctx context.Context) error {
 					continue
 				}
 				if j.pk.failed() == nil && ctx.Err() == nil {
-					if err := s.write(ctx, s.tgt, j.pk, j.obj); err != nil {
+					if err := s.writeJob(ctx, j.pk, j.obj); err != nil {
 						j.pk.fail(err)
 					}
 				}
@@ -235,7 +236,7 @@ func (s *runState) archive(ctx context.Context) error {
 		var pending []*object
 		for i := range pk.plan.Objecten {
 			o := &pk.plan.Objecten[i]
-			if !o.Gedaan && o.Soort != soortPakbon && o.Soort != soortManifest {
+			if !o.Gedaan && !o.volgt && o.Soort != soortPakbon && o.Soort != soortManifest {
 				pending = append(pending, o)
 			}
 		}
@@ -296,15 +297,19 @@ func (s *runState) prepare(ctx context.Context, zaak string) (*pakketRun, error)
 	if err != nil {
 		return nil, err
 	}
-	if old != nil && old.Status == PakketSchrijven && old.Doel == s.tgt.URL() && old.Vingerafdruk == fp {
+	if old != nil && old.Status == PakketSchrijven && old.Doel == s.tgt.URL() && old.Vingerafdruk == fp && old.ManifestSHA != "" {
 		return &pakketRun{plan: &old.plan, resumed: true, start: time.Now()}, nil
 	}
-	p, err := a.build(ctx, d, s.tgt.URL(), s.info.ID, a.now(), hold)
+	// A package that starts afresh reads each document once, identifying its format on the
+	// way out; one that picks up an earlier plan (some objects may be written already, an
+	// unsealed plan is built again) reads the formats up front.
+	fresh := old == nil || old.Doel != s.tgt.URL()
+	p, err := a.build(ctx, d, s.tgt.URL(), s.info.ID, a.now(), hold, fresh)
 	if err != nil {
 		return nil, err
 	}
 	resumed := false
-	if old != nil && old.Doel == p.Doel {
+	if !fresh {
 		resumed = true
 		had := make(map[string]object, len(old.Objecten))
 		for _, o := range old.Objecten {
@@ -327,6 +332,22 @@ func (s *runState) prepare(ctx context.Context, zaak string) (*pakketRun, error)
 		return nil, err
 	}
 	return &pakketRun{plan: p, resumed: resumed, start: time.Now()}, nil
+}
+
+// writeJob writes an object and, for a document whose bestand sidecar waited for it, the
+// sidecar with the format seen while the document was written.
+func (s *runState) writeJob(ctx context.Context, pk *pakketRun, o *object) error {
+	if err := s.write(ctx, s.tgt, pk, o); err != nil {
+		return err
+	}
+	if o.scan == nil {
+		return nil
+	}
+	sc, err := s.a.finishSidecar(ctx, pk.plan, o)
+	if err != nil {
+		return err
+	}
+	return s.write(ctx, s.tgt, pk, sc)
 }
 
 // write puts one object on t with its SHA-256, the package's retention and legal hold, checks
@@ -385,16 +406,67 @@ func (s *runState) write(ctx context.Context, t target.Target, pk *pakketRun, o 
 	return nil
 }
 
-// content opens an object's bytes: a document from the blob store, or the generated content.
+// content opens an object's bytes: a document from the blob store (shown to its format Scan
+// as they are read, when it has one), or the generated content.
 func (a *Archiver) content(ctx context.Context, o *object) (io.ReadCloser, error) {
-	if o.Blob != "" {
-		rc, err := a.blobs.Open(ctx, o.Blob)
-		if err != nil {
-			return nil, fmt.Errorf("open document content %s: %w", o.Blob, err)
-		}
+	if o.Blob == "" {
+		return io.NopCloser(bytes.NewReader(o.Inhoud)), nil
+	}
+	rc, err := a.blobs.Open(ctx, o.Blob)
+	if err != nil {
+		return nil, fmt.Errorf("open document content %s: %w", o.Blob, err)
+	}
+	if o.scan == nil {
 		return rc, nil
 	}
-	return io.NopCloser(bytes.NewReader(o.Inhoud)), nil
+	if f, ok := rc.(seekableFile); ok {
+		return &scannedFile{scannedStream{rc: f, scan: o.scan}, f}, nil
+	}
+	return &scannedStream{rc: rc, scan: o.scan}, nil
+}
+
+// seekableFile is content that can be read at any offset and rewound (a file), which a target
+// uses to send it without a copy and to retry.
+type seekableFile interface {
+	io.ReadCloser
+	io.ReaderAt
+	io.Seeker
+}
+
+// scannedStream passes every byte read to a format Scan, with its offset.
+type scannedStream struct {
+	rc   io.ReadCloser
+	scan *mdto.Scan
+	off  int64
+}
+
+func (r *scannedStream) Read(p []byte) (int, error) {
+	n, err := r.rc.Read(p)
+	r.scan.Observe(r.off, p[:n])
+	r.off += int64(n)
+	return n, err
+}
+
+func (r *scannedStream) Close() error { return r.rc.Close() }
+
+// scannedFile is a scannedStream that can also be read at an offset and rewound.
+type scannedFile struct {
+	scannedStream
+	f seekableFile
+}
+
+func (r *scannedFile) ReadAt(p []byte, off int64) (int, error) {
+	n, err := r.f.ReadAt(p, off)
+	r.scan.Observe(off, p[:n])
+	return n, err
+}
+
+func (r *scannedFile) Seek(offset int64, whence int) (int64, error) {
+	pos, err := r.f.Seek(offset, whence)
+	if err == nil {
+		r.off = pos
+	}
+	return pos, err
 }
 
 // complete ends a package whose objects were all tried: a failure is reported, a success is
@@ -438,6 +510,14 @@ func (s *runState) finish(ctx context.Context, pk *pakketRun) error {
 	}
 	if err := a.stillCurrent(ctx, p); err != nil {
 		return err
+	}
+	if p.ManifestSHA == "" {
+		if err := p.seal(); err != nil {
+			return err
+		}
+		if err := a.db.Update(ctx, func(tx *sqldb.Tx) error { return saveSeal(ctx, tx, p) }); err != nil {
+			return err
+		}
 	}
 	for i := range p.Objecten {
 		o := &p.Objecten[i]

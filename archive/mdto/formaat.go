@@ -6,9 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"regexp"
-	"runtime/debug"
 )
 
 // Formaat is a file format identified from a file's content: a PRONOM unique identifier (PUID),
@@ -42,41 +39,62 @@ const headSize = 8 << 10
 // and plain text. Anything else gives a Formaat with an empty PUID and a nil error; an error
 // means r could not be read.
 func DetectFormaat(r io.ReaderAt, size int64) (Formaat, error) {
+	f, _, err := detectFormaat(r, size, false)
+	return f, err
+}
+
+// DetectHead identifies a format as DetectFormaat does, except for the one part that needs
+// every byte of the file: whether a PDF claims PDF/A conformance. For a PDF it returns the
+// format its header gives together with a Scan; the caller streams the whole file through the
+// Scan (typically while it copies the file anyway) and takes the final format from it, so that
+// the file is read once instead of twice. For every other format the Scan is nil and the
+// format is final.
+func DetectHead(r io.ReaderAt, size int64) (Formaat, *Scan, error) {
+	return detectFormaat(r, size, true)
+}
+
+func detectFormaat(r io.ReaderAt, size int64, deferScan bool) (Formaat, *Scan, error) {
 	if size < 0 {
-		return Formaat{}, fmt.Errorf("detect formaat: negative size %d", size)
+		return Formaat{}, nil, fmt.Errorf("detect formaat: negative size %d", size)
 	}
 	head := make([]byte, min(size, headSize))
 	if _, err := r.ReadAt(head, 0); err != nil && !errors.Is(err, io.EOF) {
-		return Formaat{}, fmt.Errorf("detect formaat: read head: %w", err)
+		return Formaat{}, nil, fmt.Errorf("detect formaat: read head: %w", err)
 	}
-	f, err := detect(r, size, head)
+	f, scan, err := detect(r, size, head, deferScan)
 	if err != nil {
-		return Formaat{}, fmt.Errorf("detect formaat: %w", err)
+		return Formaat{}, nil, fmt.Errorf("detect formaat: %w", err)
 	}
-	return f, nil
+	return f, scan, nil
 }
 
-func detect(r io.ReaderAt, size int64, head []byte) (Formaat, error) {
+// detect identifies the format from the head and, where the format needs it, further reads.
+// The Scan is non-nil only for a PDF when deferScan is set (see DetectHead).
+func detect(r io.ReaderAt, size int64, head []byte, deferScan bool) (Formaat, *Scan, error) {
+	var f Formaat
+	var err error
 	switch {
 	case bytes.HasPrefix(head, []byte("\x89PNG\r\n\x1a\n")):
-		return detectPNG(r, size)
+		f, err = detectPNG(r, size)
 	case bytes.HasPrefix(head, []byte("GIF87a")):
-		return fmtGIF87a, nil
+		f = fmtGIF87a
 	case bytes.HasPrefix(head, []byte("GIF89a")):
-		return fmtGIF89a, nil
+		f = fmtGIF89a
 	case bytes.HasPrefix(head, []byte{0xFF, 0xD8, 0xFF}):
-		return detectJPEG(head), nil
+		f = detectJPEG(head)
 	case bytes.HasPrefix(head, []byte("II*\x00")), bytes.HasPrefix(head, []byte("MM\x00*")):
-		return fmtTIFF, nil
+		f = fmtTIFF
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")), bytes.HasPrefix(head, []byte("PK\x05\x06")):
-		return detectZIP(r, size)
+		f, err = detectZIP(r, size)
 	case bytes.HasPrefix(head, oleSignature):
-		return detectOLE(r, size)
+		f, err = detectOLE(r, size)
+	default:
+		if i := bytes.Index(head[:min(len(head), 1024)], []byte("%PDF-")); i >= 0 {
+			return detectPDF(r, size, head[i:], deferScan)
+		}
+		f, err = detectText(r, size, head)
 	}
-	if i := bytes.Index(head[:min(len(head), 1024)], []byte("%PDF-")); i >= 0 {
-		return detectPDF(r, size, head[i:])
-	}
-	return detectText(r, size, head)
+	return f, nil, err
 }
 
 // Formats recognised by their first bytes alone.
@@ -86,117 +104,6 @@ var (
 	fmtTIFF    = Formaat{"fmt/353", "Tagged Image File Format", "image/tiff"}
 	fmtRawJPEG = Formaat{"fmt/41", "Raw JPEG Stream", "image/jpeg"}
 )
-
-var pdfVersions = map[string]string{
-	"1.0": "fmt/14", "1.1": "fmt/15", "1.2": "fmt/16", "1.3": "fmt/17",
-	"1.4": "fmt/18", "1.5": "fmt/19", "1.6": "fmt/20", "1.7": "fmt/276",
-}
-
-// pdfaPUIDs maps PDF/A part and conformance (lowercase, empty for PDF/A-4 without one) to PUIDs.
-var pdfaPUIDs = map[string]string{
-	"1a": "fmt/95", "1b": "fmt/354",
-	"2a": "fmt/476", "2b": "fmt/477", "2u": "fmt/478",
-	"3a": "fmt/479", "3b": "fmt/480", "3u": "fmt/481",
-	"4": "fmt/1910", "4e": "fmt/1911", "4f": "fmt/1912",
-}
-
-var (
-	pdfHeaderRE   = regexp.MustCompile(`^%PDF-([12]\.[0-9])`)
-	pdfaPartRE    = regexp.MustCompile(`pdfaid:part\s*(?:=\s*["']|>)\s*([0-9])`)
-	pdfaConformRE = regexp.MustCompile(`pdfaid:conformance\s*(?:=\s*["']|>)\s*([A-Za-z])`)
-)
-
-// The PDF/A scan reads chunks of pdfScanChunk bytes that overlap by pdfScanOverlap, so that a
-// property split over two chunks is still found. 64 KiB keeps the buffer small (a large
-// allocation per file costs more than the extra reads: the page cache is copied either way).
-const (
-	pdfScanChunk   = 64 << 10
-	pdfScanOverlap = 256
-)
-
-// detectPDF reads the version from the header and looks through the whole file for the XMP
-// pdfaid properties that claim PDF/A conformance. The last claim in the file wins, as an
-// incremental update appends the newest metadata.
-func detectPDF(r io.ReaderAt, size int64, header []byte) (Formaat, error) {
-	m := pdfHeaderRE.FindSubmatch(header)
-	if m == nil {
-		return Formaat{Naam: "Portable Document Format (unknown version)", MIME: "application/pdf"}, nil
-	}
-	version := string(m[1])
-	part, conformance, err := scanPDFA(r, size)
-	if err != nil {
-		return Formaat{}, err
-	}
-	if part != "" {
-		key := part + conformance
-		if puid, ok := pdfaPUIDs[key]; ok {
-			return Formaat{puid, "Acrobat PDF/A - Portable Document Format " + key, "application/pdf"}, nil
-		}
-	}
-	if version == "2.0" {
-		return Formaat{"fmt/1129", "PDF 2.0 - Portable Document Format", "application/pdf"}, nil
-	}
-	if puid, ok := pdfVersions[version]; ok {
-		return Formaat{puid, "Acrobat PDF " + version + " - Portable Document Format", "application/pdf"}, nil
-	}
-	return Formaat{Naam: "Portable Document Format " + version, MIME: "application/pdf"}, nil
-}
-
-// scanPDFA looks through the whole file in overlapping chunks and returns the last pdfaid part
-// and conformance found, the conformance lowercased. A file is scanned through a read-only
-// memory map where the platform allows it (no copy of the bytes: twice as fast as reading),
-// and read chunk by chunk otherwise.
-func scanPDFA(r io.ReaderAt, size int64) (part, conformance string, err error) {
-	if f, ok := r.(*os.File); ok {
-		if data, unmap, ok := mapFile(f, size); ok {
-			defer unmap()
-			return scanPDFAMapped(data)
-		}
-	}
-	buf := make([]byte, pdfScanChunk+pdfScanOverlap)
-	return scanPDFAChunks(size, func(off int64) ([]byte, error) {
-		n, err := r.ReadAt(buf[:min(int64(len(buf)), size-off)], off)
-		if err != nil && !errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("scan pdf at %d: %w", off, err)
-		}
-		return buf[:n], nil
-	})
-}
-
-// scanPDFAMapped scans a mapped file. Should the file shrink while it is mapped, reading past
-// its new end faults; that fault becomes an error here instead of ending the process.
-func scanPDFAMapped(data []byte) (part, conformance string, err error) {
-	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("scan pdf: the file changed while it was read: %v", p)
-		}
-	}()
-	size := int64(len(data))
-	return scanPDFAChunks(size, func(off int64) ([]byte, error) {
-		return data[off:min(off+pdfScanChunk+pdfScanOverlap, size)], nil
-	})
-}
-
-// scanPDFAChunks runs the pdfaid search over the chunks chunk returns for each offset.
-func scanPDFAChunks(size int64, chunk func(off int64) ([]byte, error)) (part, conformance string, err error) {
-	for off := int64(0); off < size; off += int64(pdfScanChunk) {
-		c, err := chunk(off)
-		if err != nil {
-			return "", "", err
-		}
-		if !bytes.Contains(c, []byte("pdfaid:")) {
-			continue
-		}
-		if ms := pdfaPartRE.FindAllSubmatch(c, -1); ms != nil {
-			part = string(ms[len(ms)-1][1])
-		}
-		if ms := pdfaConformRE.FindAllSubmatch(c, -1); ms != nil {
-			conformance = string(bytes.ToLower(ms[len(ms)-1][1]))
-		}
-	}
-	return part, conformance, nil
-}
 
 // detectPNG walks the chunk headers: PNG 1.2 introduced iTXt, PNG 1.1 iCCP, sRGB and sPLT; a file
 // with none of them conforms to PNG 1.0.

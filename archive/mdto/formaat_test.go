@@ -19,17 +19,21 @@ import (
 	"unicode/utf16"
 )
 
-func TestDetectFormaatFromContent(t *testing.T) {
+// detectionCase is a file's content and the format it must be identified as.
+type detectionCase struct {
+	name     string
+	content  []byte
+	wantPUID string
+	wantMIME string
+}
+
+// detectionCases are the formats DetectFormaat tells apart, with the edge cases of each.
+func detectionCases(t *testing.T) []detectionCase {
 	const docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 	const xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 	const pptx = "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"
 	const docm = "application/vnd.ms-word.document.macroEnabled.main+xml"
-	cases := []struct {
-		name     string
-		content  []byte
-		wantPUID string
-		wantMIME string
-	}{
+	return []detectionCase{
 		{"PDF 1.0", makePDF("1.0", ""), "fmt/14", "application/pdf"},
 		{"PDF 1.1", makePDF("1.1", ""), "fmt/15", "application/pdf"},
 		{"PDF 1.2", makePDF("1.2", ""), "fmt/16", "application/pdf"},
@@ -103,6 +107,10 @@ func TestDetectFormaatFromContent(t *testing.T) {
 		{"binary", []byte{0x00, 0x01, 0x02, 0x03, 0xFF, 0xFE, 'a', 'b'}, "", ""},
 		{"empty", nil, "", ""},
 	}
+}
+
+func TestDetectFormaatFromContent(t *testing.T) {
+	cases := detectionCases(t)
 	// Each case is detected from memory and from a file on disk (which the PDF/A scan maps).
 	for _, c := range cases {
 		path := filepath.Join(t.TempDir(), "inhoud")
@@ -463,15 +471,109 @@ func TestScanOfMappedFileThatShrinksFails(t *testing.T) {
 		t.Skip("files are not mapped on this platform")
 	}
 	defer unmap()
-	if part, _, err := scanPDFAMapped(data); err != nil || part != "1" {
-		t.Fatalf("scan of the whole file: part %q, %v", part, err)
+	if c, err := scanPDFAMapped(data); err != nil || c.part != "1" {
+		t.Fatalf("scan of the whole file: part %q, %v", c.part, err)
 	}
 	if err := os.Truncate(path, 0); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := scanPDFAMapped(data); err == nil {
+	if _, err := scanPDFAMapped(data); err == nil {
 		t.Fatal("scan of a file truncated under its mapping succeeded")
 	} else {
 		t.Logf("scan after truncation: %v", err)
+	}
+}
+
+// DetectHead with its Scan fed the file as a copy reads it (in pieces, retried, out of order)
+// gives what DetectFormaat gives; until every byte has been seen it gives nothing.
+func TestDetectHeadAndScanAgreeWithDetectFormaat(t *testing.T) {
+	type feed func(sc *Scan, b []byte)
+	inPieces := func(n int) feed {
+		return func(sc *Scan, b []byte) {
+			for off := 0; off < len(b); off += n {
+				sc.Observe(int64(off), b[off:min(off+n, len(b))])
+			}
+		}
+	}
+	feeds := []struct {
+		name string
+		feed feed
+	}{
+		{"whole", func(sc *Scan, b []byte) { sc.Observe(0, b) }},
+		{"7-byte pieces", inPieces(7)},
+		{"4093-byte pieces", inPieces(4093)},
+		{"32 KiB pieces", inPieces(32 << 10)},
+		{"a retry from the start", func(sc *Scan, b []byte) {
+			inPieces(1000)(sc, b[:len(b)/2])
+			inPieces(32<<10)(sc, b)
+		}},
+		{"out of order and overlapping", func(sc *Scan, b []byte) {
+			h := len(b) / 2
+			sc.Observe(int64(h), b[h:]) // a probe of the end: not in order, ignored
+			sc.Observe(0, b[:min(len(b), h+10)])
+			sc.Observe(int64(max(0, h-10)), b[max(0, h-10):])
+		}},
+	}
+	for _, c := range detectionCases(t) {
+		want, err := DetectFormaat(bytes.NewReader(c.content), int64(len(c.content)))
+		if err != nil {
+			t.Fatalf("%s: DetectFormaat: %v", c.name, err)
+		}
+		head, sc, err := DetectHead(bytes.NewReader(c.content), int64(len(c.content)))
+		if err != nil {
+			t.Fatalf("%s: DetectHead: %v", c.name, err)
+		}
+		if sc == nil {
+			if head != want {
+				t.Errorf("%s: DetectHead = %+v without a scan, DetectFormaat = %+v", c.name, head, want)
+			}
+			continue
+		}
+		if !strings.HasPrefix(c.name, "PDF") {
+			t.Errorf("%s: a scan for a format that is not PDF", c.name)
+		}
+		for _, f := range feeds {
+			t.Run(c.name+"/"+f.name, func(t *testing.T) {
+				_, sc, _ := DetectHead(bytes.NewReader(c.content), int64(len(c.content)))
+				if len(c.content) > 0 {
+					sc.Observe(0, c.content[:len(c.content)-1])
+					if got, ok := sc.Formaat(); ok {
+						t.Fatalf("Formaat before the last byte = %+v, want none", got)
+					}
+				}
+				f.feed(sc, c.content)
+				got, ok := sc.Formaat()
+				if !ok || got != want {
+					t.Errorf("Formaat = %+v, %v; DetectFormaat = %+v", got, ok, want)
+				}
+			})
+		}
+	}
+}
+
+// A PDF/A claim is found wherever it falls relative to the pieces the scan is fed, and the last
+// claim in the file wins.
+func TestScanFindsClaimAcrossPieceBoundaries(t *testing.T) {
+	xmp := xmpElem("2", "U") + " " + xmpAttr("3", "B")
+	base := makePDF("1.7", xmp)
+	i := bytes.LastIndex(base, []byte("pdfaid:")) // the conformance of the last claim: nothing after it
+	for _, piece := range []int{7, 64, 4096} {
+		for shift := -30; shift <= 10; shift++ {
+			pad := piece + shift - i - 2 // that key starts at piece+shift
+			if pad < 1 {
+				continue
+			}
+			b := makePDFPadded("1.7", xmp, pad)
+			_, sc, err := DetectHead(bytes.NewReader(b), int64(len(b)))
+			if err != nil || sc == nil {
+				t.Fatalf("DetectHead: %v, scan %v", err, sc)
+			}
+			for off := 0; off < len(b); off += piece {
+				sc.Observe(int64(off), b[off:min(off+piece, len(b))])
+			}
+			if got, ok := sc.Formaat(); !ok || got.PUID != "fmt/480" {
+				t.Errorf("piece %d, claim at %d: Formaat = %+v, %v, want fmt/480 (PDF/A-3b, the last claim)", piece, piece+shift, got, ok)
+			}
+		}
 	}
 }
