@@ -203,8 +203,8 @@ func peakHeap(fn func()) float64 {
 // write-back or discards the previous one left. Peak heap is the leg's own: sampled every 20 ms
 // while it runs, less the heap in use when it started. *-client-cpu-s and *-server-cpu-s are the CPU seconds (user and system) this process
 // and versitygw used per iteration of a leg: on a two-core machine both share the cores, so a
-// leg's wall time follows its total CPU. ZAAKARCHIEF_BENCH_CPUPROFILE=FILE profiles the archive
-// leg; ZAAKARCHIEF_BENCH_RCLONE=off skips the rclone leg; ZAAKARCHIEF_S3_DIR=/dev/shm puts
+// leg's wall time follows its total CPU. ZAAKARCHIEF_BENCH_CPUPROFILE=FILE profiles every leg
+// but rclone's into FILE.leg; ZAAKARCHIEF_BENCH_RCLONE=off skips the rclone leg; ZAAKARCHIEF_S3_DIR=/dev/shm puts
 // versitygw's data on a tmpfs (see s3test), which takes the disk and the file system's
 // per-object cost out of every leg.
 //
@@ -308,15 +308,6 @@ func BenchmarkArchiveVersusPlainCopy(b *testing.B) {
 	legs := []*leg{
 		{name: "archive", prepare: func() string { e.resetArchive(); return s3test.BucketName() }, run: func(bucket string) {
 			a := e.archiver(s3Target(b, srv, srv.Endpoint, bucket, 0), func(o *archive.Options) { o.Workers = workers })
-			if p := os.Getenv("ZAAKARCHIEF_BENCH_CPUPROFILE"); p != "" {
-				f, err := os.Create(p)
-				if err != nil {
-					b.Fatal(err)
-				}
-				defer f.Close()
-				pprof.StartCPUProfile(f)
-				defer pprof.StopCPUProfile()
-			}
 			rep, err := a.Run(ctx, nil)
 			if err != nil || rep.Pakketten != nZaken || rep.Fouten != 0 {
 				b.Fatalf("archive run: %v %+v %+v", err, rep.RunInfo, rep.Problemen)
@@ -408,7 +399,7 @@ func BenchmarkArchiveVersusPlainCopy(b *testing.B) {
 			c0 := readCPU(srv.Pid)
 			b.StartTimer()
 			start := time.Now()
-			l.heap = max(l.heap, peakHeap(func() { l.run(bucket) }))
+			l.heap = max(l.heap, peakHeap(func() { profile(b, l.name, func() { l.run(bucket) }) }))
 			d := time.Since(start)
 			b.StopTimer()
 			l.wall += d
@@ -461,6 +452,26 @@ func BenchmarkArchiveVersusPlainCopy(b *testing.B) {
 
 // cpuUse is CPU time used so far by this process and by the S3 server process (user plus system).
 type cpuUse struct{ client, server time.Duration }
+
+// profile runs fn under the CPU profiler when ZAAKARCHIEF_BENCH_CPUPROFILE names a path: the
+// profile of leg goes to that path with ".leg" appended (the last iteration's stays).
+func profile(b *testing.B, leg string, fn func()) {
+	p := os.Getenv("ZAAKARCHIEF_BENCH_CPUPROFILE")
+	if p == "" {
+		fn()
+		return
+	}
+	f, err := os.Create(p + "." + leg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	if err := pprof.StartCPUProfile(f); err != nil {
+		b.Fatal(err)
+	}
+	defer pprof.StopCPUProfile()
+	fn()
+}
 
 func readCPU(serverPid int) cpuUse {
 	var u cpuUse

@@ -21,5 +21,7 @@
 // The package does not know zaken, dossiers or retention rules: package archive maps those onto
 // Informatieobject and Bestand. It does not decide what to do with a file whose format it cannot
 // identify (DetectFormaat returns an empty PUID), and it does not write files or packages
-// itself: callers own atomic writes and the package layout.
+// itself: callers own atomic writes and the package layout. A caller that copies a file anyway
+// identifies it in the same pass: DetectHead reads the head, and the Scan it returns finishes
+// the identification from the bytes the copy reads.
 package mdto
