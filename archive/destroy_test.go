@@ -92,6 +92,13 @@ func TestDestructionListDeletesTheArchivedPackageUnlessItsLockRefuses(t *testing
 	if err != nil || p.Status != archive.PakketVerwijderd {
 		t.Errorf("journal of the destroyed zaak's package: %+v %v", p, err)
 	}
+	// The journal keeps that the package was deleted, not its keys or MDTO sidecars.
+	if n := e.count(`SELECT COUNT(*) FROM archief_objecten WHERE zaak = ?`, free); n != 0 {
+		t.Errorf("the journal still holds %d objects (keys, sidecar content) of the destroyed zaak", n)
+	}
+	if n := e.count(`SELECT COUNT(*) FROM archief_objecten WHERE zaak = ?`, locked); n == 0 {
+		t.Error("the journal lost the objects of the package that stays")
+	}
 }
 
 func retentionLijsten() *retention.Lijsten { return retention.NewLijsten(configs.FS) }

@@ -79,9 +79,12 @@
 // gets a legal hold; every run first makes the legal holds of archived packages match the holds
 // in force, and extends the lock of a package whose zaak must now be kept longer (an override
 // or a postponed destruction moved its date later), each change audited in the zaak's chain.
-// A lock is never shortened: moved earlier, the package stays locked until its old date. VerwijderPakket deletes a package for an
-// approved destruction list (retention's ArchiefVerwijderaar); storage that refuses (lock or
-// hold) gives an error wrapping target.ErrLocked and nothing is deleted.
+// A lock is never shortened: moved earlier, the package stays locked until its old date.
+// VerwijderPakket deletes a package for an approved destruction list (retention's
+// ArchiefVerwijderaar); storage that refuses (lock or hold) gives an error wrapping
+// target.ErrLocked and nothing is deleted. A deleted package's journal keeps its status, folder
+// and manifest checksum, not its objects: their keys and MDTO sidecars describe what was
+// destroyed.
 //
 // Permanent packages whose transfer date has come are transferred (overbrenging) to the e-Depot
 // target: copied object by object with their SHA-256, the manifest last, verified there, deleted

@@ -166,6 +166,11 @@ func (a *Archiver) VerwijderPakket(ctx context.Context, zaak string) error {
 		if err := setPakket(ctx, tx, zaak, PakketVerwijderd, ""); err != nil {
 			return err
 		}
+		// The journal's objects carry the package's keys (document titles) and its MDTO
+		// sidecars: what was destroyed must not stay behind in the journal.
+		if _, err := tx.Exec(ctx, `DELETE FROM archief_objecten WHERE zaak = ?`, zaak); err != nil {
+			return err
+		}
 		_, err := dossier.AppendAudit(ctx, tx, zaak, actor, fase(ctx, tx, zaak), "archief.pakket.verwijderd",
 			map[string]any{"doel": p.Doel, "map": p.Map, "objecten": len(p.Objecten), "manifestSha256": p.ManifestSHA}, now)
 		return err

@@ -553,7 +553,7 @@ func (s *runState) finish(ctx context.Context, pk *pakketRun) error {
 			PakketGearchiveerd, fmtTime(now), p.Zaak); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE archief_objecten SET gedaan = 1, geschreven = COALESCE(geschreven, ?) WHERE zaak = ?`,
+		if _, err := tx.Exec(ctx, `UPDATE archief_objecten SET gedaan = 1, geschreven = ? WHERE zaak = ? AND gedaan = 0`,
 			fmtTime(now), p.Zaak); err != nil {
 			return err
 		}
