@@ -180,16 +180,7 @@ func (e *env) dossier(id string) *dossier.Dossier {
 
 func (e *env) zaak(id string) *dossier.Zaak {
 	e.tb.Helper()
-	var z *dossier.Zaak
-	err := e.db.View(context.Background(), func(tx *sqldb.Tx) error {
-		var err error
-		z, err = dossier.GetZaak(context.Background(), tx, id)
-		return err
-	})
-	if err != nil {
-		e.tb.Fatal(err)
-	}
-	return z
+	return &e.dossier(id).Zaak
 }
 
 func (e *env) audit(zaak string) []dossier.AuditEntry {
