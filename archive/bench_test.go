@@ -92,7 +92,7 @@ func (e *env) resetArchive() {
 	ctx := context.Background()
 	err := e.db.Update(ctx, func(tx *sqldb.Tx) error {
 		for _, q := range []string{`UPDATE zaken SET archiefstatus = 'nog_te_archiveren'`, `UPDATE documenten SET status = 'definitief'`,
-			`DELETE FROM archief_objecten`, `DELETE FROM archief_pakketten`, `DELETE FROM archief_items`, `DELETE FROM archief_runs`} {
+			`DELETE FROM archief_inhoud`, `DELETE FROM archief_objecten`, `DELETE FROM archief_pakketten`, `DELETE FROM archief_items`, `DELETE FROM archief_runs`} {
 			if _, err := tx.Exec(ctx, q); err != nil {
 				return err
 			}
@@ -127,7 +127,8 @@ func (e *env) journalObjects() []journalObject {
 	e.tb.Helper()
 	var out []journalObject
 	err := e.db.View(context.Background(), func(tx *sqldb.Tx) error {
-		rows, err := tx.Query(context.Background(), `SELECT sleutel, blob, grootte, sha256, inhoud FROM archief_objecten ORDER BY zaak, volgorde`)
+		rows, err := tx.Query(context.Background(), `SELECT o.sleutel, o.blob, o.grootte, o.sha256, i.inhoud FROM archief_objecten o
+			LEFT JOIN archief_inhoud i ON i.zaak = o.zaak AND i.sleutel = o.sleutel ORDER BY o.zaak, o.volgorde`)
 		if err != nil {
 			return err
 		}

@@ -93,11 +93,13 @@ func TestDestructionListDeletesTheArchivedPackageUnlessItsLockRefuses(t *testing
 		t.Errorf("journal of the destroyed zaak's package: %+v %v", p, err)
 	}
 	// The journal keeps that the package was deleted, not its keys or MDTO sidecars.
-	if n := e.count(`SELECT COUNT(*) FROM archief_objecten WHERE zaak = ?`, free); n != 0 {
-		t.Errorf("the journal still holds %d objects (keys, sidecar content) of the destroyed zaak", n)
-	}
-	if n := e.count(`SELECT COUNT(*) FROM archief_objecten WHERE zaak = ?`, locked); n == 0 {
-		t.Error("the journal lost the objects of the package that stays")
+	for _, table := range []string{"archief_objecten", "archief_inhoud"} {
+		if n := e.count(`SELECT COUNT(*) FROM `+table+` WHERE zaak = ?`, free); n != 0 {
+			t.Errorf("%s still holds %d rows (keys, sidecar content) of the destroyed zaak", table, n)
+		}
+		if n := e.count(`SELECT COUNT(*) FROM `+table+` WHERE zaak = ?`, locked); n == 0 {
+			t.Errorf("%s lost the rows of the package that stays", table)
+		}
 	}
 }
 

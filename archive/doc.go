@@ -46,7 +46,7 @@
 // archief_slot), so that the daemon's scheduled runs and a CLI run never overlap; a lock left by
 // a dead process is taken over when its lease ends, or at once when the process is gone from
 // this host. The journal (tables archief_runs, archief_items, archief_pakketten,
-// archief_objecten) holds every package's plan: each object with its key, size, SHA-256 and
+// archief_objecten, archief_inhoud) holds every package's plan: each object with its key, size, SHA-256 and
 // whether it is written and verified. The generated objects' content is kept in the journal, so
 // a run that is killed at any moment is finished by the next one without rebuilding anything
 // (a package killed before it was sealed is planned again, reading its formats up front, and

@@ -168,7 +168,7 @@ func (a *Archiver) VerwijderPakket(ctx context.Context, zaak string) error {
 		}
 		// The journal's objects carry the package's keys (document titles) and its MDTO
 		// sidecars: what was destroyed must not stay behind in the journal.
-		if _, err := tx.Exec(ctx, `DELETE FROM archief_objecten WHERE zaak = ?`, zaak); err != nil {
+		if err := deleteObjectRows(ctx, tx, zaak); err != nil {
 			return err
 		}
 		_, err := dossier.AppendAudit(ctx, tx, zaak, actor, fase(ctx, tx, zaak), "archief.pakket.verwijderd",

@@ -282,8 +282,9 @@ func loadPakket(ctx context.Context, tx *sqldb.Tx, zaak string) (*pakketRow, err
 	if err != nil {
 		return nil, fmt.Errorf("read package of zaak %s: %w", zaak, err)
 	}
-	rows, err := tx.Query(ctx, `SELECT sleutel, volgorde, soort, grootte, sha256, mediatype, blob, inhoud, gedaan
-		FROM archief_objecten WHERE zaak = ? ORDER BY volgorde`, zaak)
+	rows, err := tx.Query(ctx, `SELECT o.sleutel, o.volgorde, o.soort, o.grootte, o.sha256, o.mediatype, o.blob, i.inhoud, o.gedaan
+		FROM archief_objecten o LEFT JOIN archief_inhoud i ON i.zaak = o.zaak AND i.sleutel = o.sleutel
+		WHERE o.zaak = ? ORDER BY o.volgorde`, zaak)
 	if err != nil {
 		return nil, fmt.Errorf("read objects of zaak %s: %w", zaak, err)
 	}
@@ -305,7 +306,8 @@ func loadPakket(ctx context.Context, tx *sqldb.Tx, zaak string) (*pakketRow, err
 }
 
 // savePlan stores a plan as the zaak's package in status schrijven, replacing any earlier plan
-// and its object rows.
+// and its object rows. Generated content goes to archief_inhoud, apart from the object rows
+// the writers update.
 func savePlan(ctx context.Context, tx *sqldb.Tx, p *plan) error {
 	var modus string
 	var tot any
@@ -328,26 +330,43 @@ func savePlan(ctx context.Context, tx *sqldb.Tx, p *plan) error {
 	if err != nil {
 		return fmt.Errorf("save package of zaak %s: %w", p.Zaak, err)
 	}
-	if _, err := tx.Exec(ctx, `DELETE FROM archief_objecten WHERE zaak = ?`, p.Zaak); err != nil {
+	if err := deleteObjectRows(ctx, tx, p.Zaak); err != nil {
 		return fmt.Errorf("save package of zaak %s: %w", p.Zaak, err)
 	}
-	ins, err := tx.Prepare(ctx, `INSERT INTO archief_objecten (zaak, sleutel, volgorde, soort, grootte, sha256, mediatype, blob, inhoud, gedaan)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	ins, err := tx.Prepare(ctx, `INSERT INTO archief_objecten (zaak, sleutel, volgorde, soort, grootte, sha256, mediatype, blob, gedaan)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return fmt.Errorf("save package of zaak %s: %w", p.Zaak, err)
 	}
 	defer ins.Close()
+	insInhoud, err := tx.Prepare(ctx, `INSERT INTO archief_inhoud (zaak, sleutel, inhoud) VALUES (?, ?, ?)`)
+	if err != nil {
+		return fmt.Errorf("save package of zaak %s: %w", p.Zaak, err)
+	}
+	defer insInhoud.Close()
 	for _, o := range p.Objecten {
-		var inhoud any
-		if o.Inhoud != nil {
-			inhoud = string(o.Inhoud)
-		}
 		gedaan := 0
 		if o.Gedaan {
 			gedaan = 1
 		}
-		if _, err := ins.ExecContext(ctx, p.Zaak, o.Sleutel, o.Volgorde, o.Soort, o.Grootte, o.SHA256, o.Mediatype, o.Blob, inhoud, gedaan); err != nil {
+		if _, err := ins.ExecContext(ctx, p.Zaak, o.Sleutel, o.Volgorde, o.Soort, o.Grootte, o.SHA256, o.Mediatype, o.Blob, gedaan); err != nil {
 			return fmt.Errorf("save object %s: %w", o.Sleutel, err)
+		}
+		if o.Inhoud == nil {
+			continue
+		}
+		if _, err := insInhoud.ExecContext(ctx, p.Zaak, o.Sleutel, string(o.Inhoud)); err != nil {
+			return fmt.Errorf("save content of object %s: %w", o.Sleutel, err)
+		}
+	}
+	return nil
+}
+
+// deleteObjectRows removes a package's object rows and their generated content.
+func deleteObjectRows(ctx context.Context, tx *sqldb.Tx, zaak string) error {
+	for _, q := range []string{`DELETE FROM archief_inhoud WHERE zaak = ?`, `DELETE FROM archief_objecten WHERE zaak = ?`} {
+		if _, err := tx.Exec(ctx, q, zaak); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -358,14 +377,23 @@ func savePlan(ctx context.Context, tx *sqldb.Tx, p *plan) error {
 // is stored before the pakbon and manifest are written, so that a run that resumes the
 // package writes the same bytes.
 func saveSeal(ctx context.Context, tx *sqldb.Tx, p *plan) error {
-	upd, err := tx.Prepare(ctx, `UPDATE archief_objecten SET grootte = ?, sha256 = ?, inhoud = ? WHERE zaak = ? AND sleutel = ?`)
+	upd, err := tx.Prepare(ctx, `UPDATE archief_objecten SET grootte = ?, sha256 = ? WHERE zaak = ? AND sleutel = ?`)
 	if err != nil {
 		return fmt.Errorf("seal package of zaak %s: %w", p.Zaak, err)
 	}
 	defer upd.Close()
+	put, err := tx.Prepare(ctx, `INSERT INTO archief_inhoud (zaak, sleutel, inhoud) VALUES (?, ?, ?)
+		ON CONFLICT (zaak, sleutel) DO UPDATE SET inhoud = excluded.inhoud`)
+	if err != nil {
+		return fmt.Errorf("seal package of zaak %s: %w", p.Zaak, err)
+	}
+	defer put.Close()
 	for _, o := range p.Objecten {
 		if o.volgt || o.Soort == soortPakbon || o.Soort == soortManifest {
-			if _, err := upd.ExecContext(ctx, o.Grootte, o.SHA256, string(o.Inhoud), p.Zaak, o.Sleutel); err != nil {
+			if _, err := upd.ExecContext(ctx, o.Grootte, o.SHA256, p.Zaak, o.Sleutel); err != nil {
+				return fmt.Errorf("seal object %s: %w", o.Sleutel, err)
+			}
+			if _, err := put.ExecContext(ctx, p.Zaak, o.Sleutel, string(o.Inhoud)); err != nil {
 				return fmt.Errorf("seal object %s: %w", o.Sleutel, err)
 			}
 		}

@@ -508,16 +508,24 @@ func (s *runState) finish(ctx context.Context, pk *pakketRun) error {
 	if err := a.verifyWritten(ctx, s.tgt, p.Zaak, p.Map, body, true); err != nil {
 		return err
 	}
-	if err := a.stillCurrent(ctx, p); err != nil {
-		return err
-	}
+	// Nothing that names the package complete is written for a dossier that changed: the
+	// seal is stored only while the dossier is the one packaged (a package sealed by an
+	// earlier run is checked on its own).
 	if p.ManifestSHA == "" {
 		if err := p.seal(); err != nil {
 			return err
 		}
-		if err := a.db.Update(ctx, func(tx *sqldb.Tx) error { return saveSeal(ctx, tx, p) }); err != nil {
+		err := a.db.Update(ctx, func(tx *sqldb.Tx) error {
+			if _, err := currentDossier(ctx, tx, p); err != nil {
+				return err
+			}
+			return saveSeal(ctx, tx, p)
+		})
+		if err != nil {
 			return err
 		}
+	} else if err := a.db.View(ctx, func(tx *sqldb.Tx) error { _, err := currentDossier(ctx, tx, p); return err }); err != nil {
+		return err
 	}
 	for i := range p.Objecten {
 		o := &p.Objecten[i]
@@ -529,16 +537,9 @@ func (s *runState) finish(ctx context.Context, pk *pakketRun) error {
 	}
 	now := a.now()
 	return a.db.Update(ctx, func(tx *sqldb.Tx) error {
-		d, err := dossier.LoadDossier(ctx, tx, p.Zaak)
+		d, err := currentDossier(ctx, tx, p)
 		if err != nil {
 			return err
-		}
-		fp, err := fingerprint(d)
-		if err != nil {
-			return err
-		}
-		if !eligible(&d.Zaak) || fp != p.Vingerafdruk {
-			return errStale
 		}
 		status := dossier.ArchiefstatusGearchiveerd
 		if d.Zaak.Archief.Archiefactiedatum == nil {
@@ -562,23 +563,21 @@ func (s *runState) finish(ctx context.Context, pk *pakketRun) error {
 	})
 }
 
-// stillCurrent checks, before the package is sealed, that the zaak is still ready and its
-// dossier unchanged since the package was planned.
-func (a *Archiver) stillCurrent(ctx context.Context, p *plan) error {
-	return a.db.View(ctx, func(tx *sqldb.Tx) error {
-		d, err := dossier.LoadDossier(ctx, tx, p.Zaak)
-		if err != nil {
-			return err
-		}
-		fp, err := fingerprint(d)
-		if err != nil {
-			return err
-		}
-		if !eligible(&d.Zaak) || fp != p.Vingerafdruk {
-			return errStale
-		}
-		return nil
-	})
+// currentDossier reads the zaak's dossier inside tx and returns it while the zaak is still
+// ready and its dossier unchanged since the package was planned; errStale otherwise.
+func currentDossier(ctx context.Context, tx *sqldb.Tx, p *plan) (*dossier.Dossier, error) {
+	d, err := dossier.LoadDossier(ctx, tx, p.Zaak)
+	if err != nil {
+		return nil, err
+	}
+	fp, err := fingerprint(d)
+	if err != nil {
+		return nil, err
+	}
+	if !eligible(&d.Zaak) || fp != p.Vingerafdruk {
+		return nil, errStale
+	}
+	return d, nil
 }
 
 // verifyWritten reads the listing of a package folder back and compares every object's
