@@ -26,10 +26,12 @@ type Target interface {
 	// Put stores exactly size bytes read from r under key with the options' SHA-256, media
 	// type, retention and legal hold applied in the same write. Content that does not match
 	// opts.SHA256 or size is refused (ErrChecksumMismatch, or a size error) and nothing is
-	// stored. A key that already exists gets the new content: on S3 as a new version (locked
-	// older versions stay), in a directory only while the old object is not locked (else
-	// ErrLocked). The returned ObjectInfo is what the back end reports for the write (s3target reads it back
-	// with a Stat until the server has shown once that it applies checksums and locks).
+	// stored. A key that already exists gets the new content as a new version; a replaced
+	// version that is locked stays, under its lock (on S3 as a noncurrent version, in a
+	// directory among the key's older versions), and keeps Delete from removing the key
+	// until it is released. The returned ObjectInfo is what the back end reports for the
+	// write (s3target reads it back with a Stat until the server has shown once that it
+	// applies checksums and locks).
 	Put(ctx context.Context, key string, r io.Reader, size int64, opts PutOptions) (ObjectInfo, error)
 
 	// Stat describes the current object under key, with its SHA-256, retention and legal hold.
@@ -45,14 +47,14 @@ type Target interface {
 	// the listing and is returned unwrapped.
 	List(ctx context.Context, prefix string, fn func(ObjectInfo) error) error
 
-	// Delete removes key so that its data is really gone: on S3 every version and delete
-	// marker of the key. It refuses with ErrLocked while any version is under retention or
+	// Delete removes key so that its data is really gone: every version (on S3 every delete
+	// marker too). It refuses with ErrLocked while any version is under retention or
 	// legal hold (never bypassing GOVERNANCE), and returns os.ErrNotExist for a missing key.
 	Delete(ctx context.Context, key string) error
 
-	// SetLegalHold places (on) or clears (off) the legal hold on key (on S3: on every version).
+	// SetLegalHold places (on) or clears (off) the legal hold on every version of key.
 	SetLegalHold(ctx context.Context, key string, on bool) error
-	// ExtendRetention makes key (on S3: every version) stay locked until at least r.Until, in
+	// ExtendRetention makes every version of key stay locked until at least r.Until, in
 	// r.Mode (a COMPLIANCE lock in force stays COMPLIANCE). A version already locked as long
 	// or longer is left as it is: a retention is never shortened. r.Until must lie in the
 	// future; a missing key is os.ErrNotExist.

@@ -4,10 +4,14 @@
 // Each object has a sidecar record <root>/.meta/<key>.json with its size, SHA-256, media type,
 // retention and legal hold; Stat reports it, Open verifies the content against it, and Delete
 // and Put enforce it: an object whose retention until-date lies in the future or that is under
-// legal hold can be neither deleted nor overwritten (both modes behave alike; there is no
-// bypass). This is enforcement by the program, not by the file system: anyone with write access
-// to the directory can still remove the files. Use the S3 back end with object lock where the
-// law requires storage that refuses deletion itself.
+// legal hold cannot be deleted (both modes behave alike; there is no bypass). Put over such an
+// object makes the new content current and keeps the replaced one, with its record, as an older
+// version in <root>/.versies/<key>/<n> (as a bucket with object lock keeps locked versions):
+// Stat, Open and List show the current object only; Delete refuses while any version is
+// locked and then removes them all; SetLegalHold and ExtendRetention apply to every version.
+// This is enforcement by the program, not by the file system: anyone with write access to the
+// directory can still remove the files. Use the S3 back end with object lock where the law
+// requires storage that refuses deletion itself.
 //
 // Writes are atomic: content goes to a temporary file in the destination directory, is hashed
 // while it is written and refused (the temporary file removed) unless it matches the announced
@@ -17,7 +21,7 @@
 // not coordinated. Directories emptied by Delete are left in place.
 //
 // Keys follow objstore.ValidateKey; names starting with a dot are the back end's own (.meta,
-// temporary files) and never listed. A directory cannot hold both an object "a" and an object
+// .versies, temporary files) and never listed. A directory cannot hold both an object "a" and an object
 // "a/b", which S3 allows.
 //
 // filetarget does not import package target (target imports it); it speaks objstore's types.

@@ -21,10 +21,11 @@ import (
 )
 
 const (
-	metaDir  = ".meta"
-	tmpGlob  = ".tmp-*"
-	dirPerm  = 0o750
-	filePerm = 0o640
+	metaDir    = ".meta"
+	versionDir = ".versies"
+	tmpGlob    = ".tmp-*"
+	dirPerm    = 0o750
+	filePerm   = 0o640
 )
 
 // Options tunes a Target. The zero value is the production setting.
@@ -73,8 +74,8 @@ func (t *Target) metaPath(key string) string {
 }
 
 // Put stores size bytes from r under key, refusing content that does not match opts.SHA256 with
-// ErrChecksumMismatch and leaving nothing behind. It refuses with ErrLocked to overwrite an
-// object that is still locked.
+// ErrChecksumMismatch and leaving nothing behind. An object it replaces that is still locked is
+// kept as an older version (see the package documentation).
 func (t *Target) Put(ctx context.Context, key string, r io.Reader, size int64, opts objstore.PutOptions) (objstore.ObjectInfo, error) {
 	info, err := t.put(ctx, key, r, size, opts)
 	if err != nil {
@@ -144,7 +145,9 @@ func (t *Target) put(ctx context.Context, key string, r io.Reader, size int64, o
 		return objstore.ObjectInfo{}, err
 	}
 	if old, err := t.stat(key); err == nil && old.Locked(t.now()) {
-		return objstore.ObjectInfo{}, fmt.Errorf("overwrite refused, %s: %w", lockReason(old), objstore.ErrLocked)
+		if err := t.keepVersion(key); err != nil {
+			return objstore.ObjectInfo{}, fmt.Errorf("keep the locked version (%s): %w", lockReason(old), err)
+		}
 	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return objstore.ObjectInfo{}, err
 	}
@@ -277,8 +280,9 @@ func (t *Target) List(ctx context.Context, prefix string, fn func(objstore.Objec
 	return nil
 }
 
-// Delete removes key and its record. It refuses with ErrLocked while a retention until-date lies
-// in the future or a legal hold is on, and returns os.ErrNotExist for a missing key.
+// Delete removes key, its record and its older versions. It refuses with ErrLocked while any
+// of them has a retention until-date in the future or a legal hold, and returns
+// os.ErrNotExist for a missing key.
 func (t *Target) Delete(ctx context.Context, key string) error {
 	if err := objstore.ValidateKey(key); err != nil {
 		return fmt.Errorf("filetarget: delete: %w", err)
@@ -288,26 +292,24 @@ func (t *Target) Delete(ctx context.Context, key string) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("filetarget: delete %s: %w", key, err)
 	}
-	info, err := t.stat(key)
+	vs, err := t.versions(key)
 	if err != nil {
 		return fmt.Errorf("filetarget: delete %s: %w", key, err)
 	}
-	if info.Locked(t.now()) {
-		return fmt.Errorf("filetarget: delete %s refused, %s: %w", key, lockReason(info), objstore.ErrLocked)
-	}
-	// Data first: a record without data is invisible, data without a record would be damage.
-	for _, p := range []string{t.dataPath(key), t.metaPath(key)} {
-		if err := os.Remove(p); err != nil {
-			return fmt.Errorf("filetarget: delete %s: %w", key, err)
+	for _, v := range vs {
+		if info := v.info(); info.Locked(t.now()) {
+			return fmt.Errorf("filetarget: delete %s refused, %s: %w", key, lockReason(info), objstore.ErrLocked)
 		}
-		if err := syncDir(filepath.Dir(p)); err != nil {
+	}
+	for _, v := range vs {
+		if err := v.remove(); err != nil {
 			return fmt.Errorf("filetarget: delete %s: %w", key, err)
 		}
 	}
 	return nil
 }
 
-// SetLegalHold places (on) or clears (off) the legal hold of key.
+// SetLegalHold places (on) or clears (off) the legal hold of key and of its older versions.
 func (t *Target) SetLegalHold(ctx context.Context, key string, on bool) error {
 	if err := objstore.ValidateKey(key); err != nil {
 		return fmt.Errorf("filetarget: legal hold: %w", err)
@@ -318,7 +320,8 @@ func (t *Target) SetLegalHold(ctx context.Context, key string, on bool) error {
 	})
 }
 
-// ExtendRetention makes key stay locked until at least r.Until; see target.Target.
+// ExtendRetention makes key and its older versions stay locked until at least r.Until; see
+// target.Target.
 func (t *Target) ExtendRetention(ctx context.Context, key string, r objstore.Retention) error {
 	if err := objstore.ValidateKey(key); err != nil {
 		return fmt.Errorf("filetarget: extend retention: %w", err)
@@ -333,32 +336,31 @@ func (t *Target) ExtendRetention(ctx context.Context, key string, r objstore.Ret
 	})
 }
 
-// updateRecord changes the record of an existing object with change and replaces it atomically,
-// unless change reports that nothing changed.
+// updateRecord changes the records of an existing object and its older versions with change
+// and replaces each atomically, unless change reports that nothing changed.
 func (t *Target) updateRecord(ctx context.Context, op, key string, change func(*record) bool) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("filetarget: %s %s: %w", op, key, err)
 	}
-	if _, err := t.stat(key); err != nil {
-		return fmt.Errorf("filetarget: %s %s: %w", op, key, err)
-	}
-	metaFile := t.metaPath(key)
-	rec, err := readRecord(metaFile)
+	vs, err := t.versions(key)
 	if err != nil {
 		return fmt.Errorf("filetarget: %s %s: %w", op, key, err)
 	}
-	if !change(&rec) {
-		return nil
-	}
-	tmp, err := writeTemp(filepath.Dir(metaFile), rec.write)
-	if err != nil {
-		return fmt.Errorf("filetarget: %s %s: %w", op, key, err)
-	}
-	if err := renameSync(tmp, metaFile); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("filetarget: %s %s: %w", op, key, err)
+	for _, v := range vs {
+		rec := v.rec
+		if !change(&rec) {
+			continue
+		}
+		tmp, err := writeTemp(filepath.Dir(v.recPath), rec.write)
+		if err != nil {
+			return fmt.Errorf("filetarget: %s %s: %w", op, key, err)
+		}
+		if err := renameSync(tmp, v.recPath); err != nil {
+			os.Remove(tmp)
+			return fmt.Errorf("filetarget: %s %s: %w", op, key, err)
+		}
 	}
 	return nil
 }

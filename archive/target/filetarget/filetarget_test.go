@@ -3,6 +3,7 @@ package filetarget_test
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/json"
 	"errors"
 	"io/fs"
 	"os"
@@ -91,24 +92,67 @@ func TestDeleteAllowedOnceRetentionHasEnded(t *testing.T) {
 	}
 }
 
-func TestPutRefusesToOverwriteLockedObject(t *testing.T) {
-	tg := newTarget(t, filetarget.Options{})
-	first := []byte("first")
-	opts := objstore.PutOptions{SHA256: sha256.Sum256(first), LegalHold: true}
-	if _, err := tg.Put(t.Context(), "k", bytes.NewReader(first), 5, opts); err != nil {
+// An object replaced while it is locked is kept as an older version: its lock still counts (a
+// retention extension reaches it, Delete waits for it), then Delete removes every version. A
+// crash that left a kept version's record without its data is cleared away.
+func TestReplacedLockedObjectKeepsItsLockAsAnOlderVersion(t *testing.T) {
+	now := time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC)
+	tg := newTarget(t, filetarget.Options{Now: func() time.Time { return now }})
+	put := func(data string, opts objstore.PutOptions) {
+		t.Helper()
+		opts.SHA256 = sha256.Sum256([]byte(data))
+		if _, err := tg.Put(t.Context(), "z/k", bytes.NewReader([]byte(data)), int64(len(data)), opts); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put("first", objstore.PutOptions{Retention: &objstore.Retention{Mode: objstore.Compliance, Until: now.AddDate(1, 0, 0)}})
+	put("second", objstore.PutOptions{LegalHold: true})
+	put("third", objstore.PutOptions{})
+	b, err := os.ReadFile(filepath.Join(tg.Root(), "z", "k"))
+	if err != nil || string(b) != "third" {
+		t.Errorf("current content %q, %v, want the last one written", b, err)
+	}
+	// The state a crash leaves between copying a kept version's record and moving its data.
+	stray := filepath.Join(tg.Root(), ".versies", "z", "k", "9.json")
+	rec, err := os.ReadFile(filepath.Join(tg.Root(), ".versies", "z", "k", "1.json"))
+	if err != nil {
 		t.Fatal(err)
 	}
-	second := []byte("second")
-	_, err := tg.Put(t.Context(), "k", bytes.NewReader(second), 6, objstore.PutOptions{SHA256: sha256.Sum256(second)})
-	if !errors.Is(err, objstore.ErrLocked) {
-		t.Fatalf("overwrite under legal hold = %v, want ErrLocked", err)
+	if err := os.WriteFile(stray, rec, 0o640); err != nil {
+		t.Fatal(err)
 	}
-	b, err := os.ReadFile(filepath.Join(tg.Root(), "k"))
-	if err != nil || string(b) != "first" {
-		t.Errorf("content after refused overwrite = %q, %v", b, err)
+	if err := tg.ExtendRetention(t.Context(), "z/k", objstore.Retention{Mode: objstore.Compliance, Until: now.AddDate(2, 0, 0)}); err != nil {
+		t.Fatal(err)
 	}
-	if left := residue(t, tg); len(left) != 2 { // k and .meta/k.json, no temporary files
-		t.Errorf("files = %q, want the object and its record only", left)
+	// The extension reached the replaced version itself, not only the current object.
+	var kept struct{ Retention objstore.Retention }
+	if b, err := os.ReadFile(filepath.Join(tg.Root(), ".versies", "z", "k", "1.json")); err != nil {
+		t.Fatal(err)
+	} else if err := json.Unmarshal(b, &kept); err != nil || !kept.Retention.Until.Equal(now.AddDate(2, 0, 0)) {
+		t.Errorf("kept version's retention %+v (%v), want until %s", kept.Retention, err, now.AddDate(2, 0, 0))
+	}
+	for _, c := range []struct {
+		name    string
+		at      time.Time
+		release bool
+		wantErr error
+	}{
+		{"the first lock has ended but was extended", now.AddDate(1, 0, 1), false, objstore.ErrLocked},
+		{"the extension has ended, the second version is on hold", now.AddDate(2, 0, 0), false, objstore.ErrLocked},
+		{"the hold is released", now.AddDate(2, 0, 0), true, nil},
+	} {
+		now = c.at
+		if c.release {
+			if err := tg.SetLegalHold(t.Context(), "z/k", false); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := tg.Delete(t.Context(), "z/k"); !errors.Is(err, c.wantErr) {
+			t.Errorf("%s: Delete = %v, want %v", c.name, err, c.wantErr)
+		}
+	}
+	if left := residue(t, tg); len(left) > 0 {
+		t.Errorf("files left after delete: %q", left)
 	}
 }
 

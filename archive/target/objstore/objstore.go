@@ -16,9 +16,10 @@ var ErrLocked = errors.New("object is locked")
 // recorded with: a refused Put, or an Open whose content turned out different from the record.
 var ErrChecksumMismatch = errors.New("sha-256 checksum mismatch")
 
-// RetentionMode is the S3 object lock retention mode. Both modes forbid deleting or overwriting
-// the object before the until-date; the targets never use the governance bypass, so for them the
-// two differ only in what an administrator with bypass rights could do on the server itself.
+// RetentionMode is the S3 object lock retention mode. Both modes forbid deleting or changing
+// the locked version before the until-date (writing its key again makes a new version; the
+// locked one stays); the targets never use the governance bypass, so for them the two differ
+// only in what an administrator with bypass rights could do on the server itself.
 type RetentionMode string
 
 const (
@@ -33,8 +34,8 @@ const (
 // Valid reports whether m is one of the two S3 retention modes.
 func (m RetentionMode) Valid() bool { return m == Governance || m == Compliance }
 
-// Retention is an object lock retention: the object may not be deleted or overwritten before
-// Until. S3 keeps the date to the second; back ends round Until up to the next whole second so
+// Retention is an object lock retention: the locked version may not be deleted or changed
+// before Until. S3 keeps the date to the second; back ends round Until up to the next whole second so
 // that the period is never shorter than asked.
 type Retention struct {
 	Mode  RetentionMode `json:"mode"`

@@ -37,7 +37,9 @@
 // versitygw all send; GetObjectRetention is not used because versitygw 1.8 answers it with an
 // XML document minio-go cannot parse. Delete removes every version and delete marker of the
 // key, after checking that none is locked, and never sends the governance bypass; a refusal by
-// the server is wrapped in ErrLocked.
+// the server is wrapped in ErrLocked. versitygw 1.8 sends no lock headers for a HEAD of a
+// noncurrent version (it does enforce the lock), so Delete removes the current version last:
+// a locked older version is refused before the object changes.
 //
 // # Retries
 //

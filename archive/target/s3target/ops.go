@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -110,9 +111,11 @@ func (t *Target) List(ctx context.Context, prefix string, fn func(objstore.Objec
 type version struct {
 	id     string
 	marker bool
+	latest bool
 }
 
-// versions lists every version and delete marker of exactly key.
+// versions lists every version and delete marker of exactly key, newest first (as S3 lists
+// them).
 func (t *Target) versions(ctx context.Context, key string) ([]version, error) {
 	object := t.ObjectName(key)
 	var vs []version
@@ -121,7 +124,7 @@ func (t *Target) versions(ctx context.Context, key string) ([]version, error) {
 			return nil, oi.Err
 		}
 		if oi.Key == object {
-			vs = append(vs, version{id: oi.VersionID, marker: oi.IsDeleteMarker})
+			vs = append(vs, version{id: oi.VersionID, marker: oi.IsDeleteMarker, latest: oi.IsLatest})
 		}
 	}
 	if err := ctx.Err(); err != nil {
@@ -132,7 +135,10 @@ func (t *Target) versions(ctx context.Context, key string) ([]version, error) {
 
 // Delete removes every version and delete marker of key. It first checks that no version is
 // under retention or legal hold (ErrLocked, nothing deleted); a refusal by the server is
-// wrapped in ErrLocked too. A key without versions is os.ErrNotExist.
+// wrapped in ErrLocked too. A key without versions is os.ErrNotExist. Versions go oldest
+// first and the current one last: a server that does not report the lock of a noncurrent
+// version (versitygw 1.8 sends no lock headers for HEAD ?versionId= of one) refuses its
+// deletion before the current version is touched, so the object reads as before.
 func (t *Target) Delete(ctx context.Context, key string) error {
 	if err := objstore.ValidateKey(key); err != nil {
 		return fmt.Errorf("s3target: delete: %w", err)
@@ -157,6 +163,16 @@ func (t *Target) Delete(ctx context.Context, key string) error {
 			return t.wrap("delete", key, fmt.Errorf("version %s: %s: %w", v.id, lockReason(info), objstore.ErrLocked))
 		}
 	}
+	slices.Reverse(vs)
+	slices.SortStableFunc(vs, func(a, b version) int {
+		switch {
+		case a.latest == b.latest:
+			return 0
+		case a.latest:
+			return 1
+		}
+		return -1
+	})
 	for _, v := range vs {
 		err := t.core.RemoveObject(ctx, t.bucket, t.ObjectName(key), minio.RemoveObjectOptions{VersionID: v.id})
 		if err != nil {

@@ -59,6 +59,7 @@ func Run(t *testing.T, newTarget func(t *testing.T) target.Target, caps Caps) {
 		{"LegalHoldRefusesDeleteUntilCleared", s.legalHold, false},
 		{"ExtendRetentionLengthensNeverShortens", s.extendRetention, false},
 		{"DeleteRemovesAllVersions", s.deleteAllVersions, false},
+		{"OverwriteKeepsALockedVersionUnderItsLock", s.overwriteLocked, false},
 		{"ConcurrentPutsAllStored", s.concurrentPuts, false},
 		{"BigObjectStreamsInBoundedMemory", s.bigObject, false},
 		{"BigObjectWithWrongChecksumLeavesNothing", s.bigWrongChecksum, false},
@@ -455,6 +456,46 @@ func (s *suite) deleteAllVersions(t *testing.T) {
 	if err := tg.Delete(ctxFor(t), "v/key"); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("second Delete = %v, want os.ErrNotExist", err)
 	}
+}
+
+// overwriteLocked replaces locked objects: the new content is current, and the replaced
+// version stays under its lock, which keeps the key from being deleted until it is released
+// (SetLegalHold reaches every version).
+func (s *suite) overwriteLocked(t *testing.T) {
+	tg := s.newTarget(t)
+	ctx := ctxFor(t)
+	put(t, tg, "v/bewaard", []byte("first"), target.PutOptions{Retention: &target.Retention{Mode: target.Compliance, Until: time.Now().Add(time.Hour)}})
+	put(t, tg, "v/bewaard", []byte("second"), target.PutOptions{})
+	put(t, tg, "v/hold", []byte("first"), target.PutOptions{LegalHold: true})
+	put(t, tg, "v/hold", []byte("second"), target.PutOptions{})
+	for _, key := range []string{"v/bewaard", "v/hold"} {
+		if got := readAll(t, tg, key); string(got) != "second" {
+			t.Errorf("%s after the overwrite: %q, want the new content", key, got)
+		}
+		if i := stat(t, tg, key); i.LegalHold || i.Retention.Active(time.Now()) {
+			t.Errorf("%s: Stat reports the old version's lock %+v", key, i)
+		}
+		if err := tg.Delete(ctx, key); !errors.Is(err, target.ErrLocked) {
+			t.Errorf("Delete(%s) while the replaced version is locked = %v, want ErrLocked", key, err)
+		}
+		if got := readAll(t, tg, key); string(got) != "second" {
+			t.Errorf("%s after the refused delete: %q", key, got)
+		}
+	}
+	var keys []string
+	if err := tg.List(ctx, "v/", func(i target.ObjectInfo) error { keys = append(keys, i.Key); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(keys, []string{"v/bewaard", "v/hold"}) {
+		t.Errorf("List shows %q, want each key once", keys)
+	}
+	if err := tg.SetLegalHold(ctx, "v/hold", false); err != nil {
+		t.Fatal(err)
+	}
+	if err := tg.Delete(ctx, "v/hold"); err != nil {
+		t.Errorf("Delete after the hold was released from every version: %v", err)
+	}
+	assertNotExist(t, tg, "v/hold")
 }
 
 func (s *suite) concurrentPuts(t *testing.T) {
