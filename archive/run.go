@@ -315,9 +315,12 @@ func (s *runState) prepare(ctx context.Context, zaak string) (*pakketRun, error)
 		for _, o := range old.Objecten {
 			had[o.Sleutel] = o
 		}
+		// An object the earlier plan wrote is kept as it is only when it carries this plan's
+		// lock; otherwise write finds it on the target and brings its lock up to this plan.
+		sameLock := old.LegalHold == p.LegalHold && sameRetention(old.Retentie, p.Retentie)
 		for i := range p.Objecten {
 			o := &p.Objecten[i]
-			if h, ok := had[o.Sleutel]; ok && h.Gedaan && h.SHA256 == o.SHA256 && h.Grootte == o.Grootte && o.Soort != soortManifest && o.Soort != soortPakbon {
+			if h, ok := had[o.Sleutel]; ok && sameLock && h.Gedaan && h.SHA256 == o.SHA256 && h.Grootte == o.Grootte && o.Soort != soortManifest && o.Soort != soortPakbon {
 				o.Gedaan = true
 			}
 			delete(had, o.Sleutel)
@@ -363,6 +366,9 @@ func (s *runState) write(ctx context.Context, t target.Target, pk *pakketRun, o 
 			return err
 		})
 		if err == nil && info.Size == o.Grootte && info.SHA256 == o.SHA256 {
+			if err := a.lockAsPlanned(ctx, t, pk.plan, o.Sleutel, info); err != nil {
+				return err
+			}
 			o.Gedaan = true
 			s.marks.mark(pk.plan.Zaak, o.Sleutel)
 			return nil
@@ -404,6 +410,34 @@ func (s *runState) write(ctx context.Context, t target.Target, pk *pakketRun, o 
 	a.m.objects.Inc()
 	a.m.bytes.Add(float64(o.Grootte))
 	return nil
+}
+
+// lockAsPlanned gives an object that an earlier plan of the package wrote (info is what the
+// target reports of it) the package's retention and legal hold: a dossier that changed since
+// may have a later archiefactiedatum, a hold may have been placed or lifted. A retention is
+// never shortened.
+func (a *Archiver) lockAsPlanned(ctx context.Context, t target.Target, p *plan, key string, info target.ObjectInfo) error {
+	if r := p.Retentie; r != nil && r.Until.After(time.Now().Add(time.Minute)) {
+		if _, longer := target.Extended(info.Retention, *r, time.Now()); longer {
+			err := a.try(ctx, "extend retention "+key, func(ctx context.Context) error { return t.ExtendRetention(ctx, key, *r) })
+			if err != nil {
+				return err
+			}
+		}
+	}
+	if info.LegalHold != p.LegalHold {
+		return a.try(ctx, "legal hold "+key, func(ctx context.Context) error { return t.SetLegalHold(ctx, key, p.LegalHold) })
+	}
+	return nil
+}
+
+// sameRetention reports whether two packages' retentions are the same lock.
+func sameRetention(a, b *target.Retention) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	x, y := a.Normalized(), b.Normalized()
+	return x.Mode == y.Mode && x.Until.Equal(y.Until)
 }
 
 // content opens an object's bytes: a document from the blob store (shown to its format Scan
