@@ -219,7 +219,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	m := &metrics{
 		packages: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "zaakarchief_archive_packages_total",
-			Help: "Archive packages by outcome: gearchiveerd, overgedragen, verwijderd.",
+			Help: "Archive packages by outcome: gearchiveerd, herbeschreven, overgedragen, verwijderd.",
 		}, []string{"uitkomst"}),
 		objects: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "zaakarchief_archive_objects_written_total", Help: "Objects written to archive targets and verified.",

@@ -80,6 +80,12 @@
 // in force, and extends the lock of a package whose zaak must now be kept longer (an override
 // or a postponed destruction moved its date later), each change audited in the zaak's chain.
 // A lock is never shortened: moved earlier, the package stays locked until its old date.
+// A zaak revalued after it was archived (its archiefnominatie, archiefactiedatum or brondatum
+// changed by an override or on a destruction list) has its package described again: the MDTO
+// sidecars that name its waardering and bewaartermijn, then the pakbon and the manifest, are
+// written as new versions (the earlier ones stay, under their lock, as a bucket with object
+// lock keeps them; the file target keeps them in .versies), the journal takes the new
+// description, which the transfer goes by, and the zaak's audit trail records it.
 // VerwijderPakket deletes a package for an approved destruction list (retention's
 // ArchiefVerwijderaar); storage that refuses (lock or hold) gives an error wrapping
 // target.ErrLocked and nothing is deleted. A deleted package's journal keeps its status, folder

@@ -33,8 +33,10 @@ const (
 	StapOverbrengen = "overbrengen"
 	StapLegalHold   = "legal_hold"
 	StapRetentie    = "retentie"
-	StapVerifieren  = "verifieren"
-	StapVerwijderen = "verwijderen"
+	// StapHerbeschrijven describes an archived package again after its zaak was revalued.
+	StapHerbeschrijven = "herbeschrijven"
+	StapVerifieren     = "verifieren"
+	StapVerwijderen    = "verwijderen"
 )
 
 // Item statuses. Progress also hears of zaken with nothing to do (ongewijzigd, overgeslagen);
@@ -74,9 +76,12 @@ type RunInfo struct {
 	HoldsOpgeheven int        `json:"holdsOpgeheven"`
 	// RetentiesVerlengd counts packages whose object lock was extended because their zaak
 	// must now be kept longer (an override or a postponed destruction).
-	RetentiesVerlengd int    `json:"retentiesVerlengd"`
-	Afwijkingen       int    `json:"afwijkingen"`
-	Melding           string `json:"melding"`
+	RetentiesVerlengd int `json:"retentiesVerlengd"`
+	// Herbeschreven counts archived packages described again (new MDTO sidecars, pakbon and
+	// manifest) because their zaak was revalued after it was archived.
+	Herbeschreven int    `json:"herbeschreven"`
+	Afwijkingen   int    `json:"afwijkingen"`
+	Melding       string `json:"melding"`
 }
 
 // Item is what a run did for one zaak in one step.
@@ -149,9 +154,10 @@ func (a *Archiver) endRun(ctx context.Context, r *RunInfo) error {
 	r.Beeindigd = &end
 	err := a.db.Update(ctx, func(tx *sqldb.Tx) error {
 		_, err := tx.Exec(ctx, `UPDATE archief_runs SET doel = ?, beeindigd = ?, status = ?, pakketten = ?, objecten = ?, bytes = ?,
-			fouten = ?, overgedragen = ?, holds_gezet = ?, holds_opgeheven = ?, retenties_verlengd = ?, afwijkingen = ?, melding = ? WHERE id = ?`,
+			fouten = ?, overgedragen = ?, holds_gezet = ?, holds_opgeheven = ?, retenties_verlengd = ?, herbeschreven = ?, afwijkingen = ?,
+			melding = ? WHERE id = ?`,
 			r.Doel, fmtTime(end), r.Status, r.Pakketten, r.Objecten, r.Bytes, r.Fouten, r.Overgedragen, r.HoldsGezet,
-			r.HoldsOpgeheven, r.RetentiesVerlengd, r.Afwijkingen, r.Melding, r.ID)
+			r.HoldsOpgeheven, r.RetentiesVerlengd, r.Herbeschreven, r.Afwijkingen, r.Melding, r.ID)
 		return err
 	})
 	if err != nil {
@@ -181,7 +187,7 @@ func (a *Archiver) Runs(ctx context.Context, limit int) ([]RunInfo, error) {
 	var out []RunInfo
 	err := a.db.View(ctx, func(tx *sqldb.Tx) error {
 		rows, err := tx.Query(ctx, fmt.Sprintf(`SELECT id, soort, doel, gestart, beeindigd, status, pakketten, objecten, bytes, fouten,
-			overgedragen, holds_gezet, holds_opgeheven, retenties_verlengd, afwijkingen, melding FROM archief_runs ORDER BY gestart DESC, id DESC LIMIT %d`, limit))
+			overgedragen, holds_gezet, holds_opgeheven, retenties_verlengd, herbeschreven, afwijkingen, melding FROM archief_runs ORDER BY gestart DESC, id DESC LIMIT %d`, limit))
 		if err != nil {
 			return err
 		}
@@ -191,7 +197,7 @@ func (a *Archiver) Runs(ctx context.Context, limit int) ([]RunInfo, error) {
 			var gestart string
 			var eind sql.NullString
 			if err := rows.Scan(&r.ID, &r.Soort, &r.Doel, &gestart, &eind, &r.Status, &r.Pakketten, &r.Objecten, &r.Bytes, &r.Fouten,
-				&r.Overgedragen, &r.HoldsGezet, &r.HoldsOpgeheven, &r.RetentiesVerlengd, &r.Afwijkingen, &r.Melding); err != nil {
+				&r.Overgedragen, &r.HoldsGezet, &r.HoldsOpgeheven, &r.RetentiesVerlengd, &r.Herbeschreven, &r.Afwijkingen, &r.Melding); err != nil {
 				return err
 			}
 			r.Gestart, _ = parseTime(gestart)
@@ -440,8 +446,13 @@ func (a *Archiver) startMarks() *doneMarks {
 	return m
 }
 
-// mark queues "written and verified" for an object.
-func (m *doneMarks) mark(zaak, sleutel string) { m.ch <- [2]string{zaak, sleutel} }
+// mark queues "written and verified" for an object; on a nil doneMarks (a step that journals
+// its objects itself) it does nothing.
+func (m *doneMarks) mark(zaak, sleutel string) {
+	if m != nil {
+		m.ch <- [2]string{zaak, sleutel}
+	}
+}
 
 // sync writes every queued mark before it returns.
 func (m *doneMarks) sync() {

@@ -41,7 +41,7 @@ type LogProgress struct {
 
 // Start implements Progress.
 func (p LogProgress) Start(stap string, total int) {
-	if total > 0 && stap != StapLegalHold && stap != StapRetentie {
+	if total > 0 && stap != StapLegalHold && stap != StapRetentie && stap != StapHerbeschrijven {
 		p.Log.Info("archive step", "stap", stap, "zaken", total)
 	}
 }

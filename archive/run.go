@@ -31,7 +31,7 @@ type runState struct {
 	p    Progress
 
 	pakketten, objecten, fouten, overgedragen, holdsGezet, holdsOpgeheven atomic.Int64
-	retentiesVerlengd, bytes                                              atomic.Int64
+	retentiesVerlengd, herbeschreven, bytes                               atomic.Int64
 
 	marks *doneMarks // journals written objects while packages are written
 
@@ -63,8 +63,10 @@ func (s *runState) problem(ctx context.Context, it Item, start time.Time, err er
 }
 
 // Run does one archive run now: it reconciles the legal holds of archived packages with the
-// holds in force and extends their object lock where the zaak must now be kept longer, archives every closed zaak that is ready (finishing first what an earlier,
-// interrupted run left), and transfers permanent records that are due to the e-Depot. A zaak
+// holds in force, extends their object lock where the zaak must now be kept longer, describes
+// again the packages of zaken revalued since they were archived, archives every closed zaak
+// that is ready (finishing first what an earlier, interrupted run left), and transfers
+// permanent records that are due to the e-Depot. A zaak
 // that fails is reported (journal, log, metrics) and the run goes on; the report lists them.
 // The error is ErrBusy (a *BusyError) when another run holds the lock, or the reason the run
 // could not start or was cut off; per-zaak failures are in the report, not the error.
@@ -93,7 +95,7 @@ func (a *Archiver) Run(ctx context.Context, p Progress) (*Report, error) {
 	p.Finish(rep)
 	a.log.InfoContext(ctx, "archive run ended", "run", rep.ID, "status", rep.Status, "pakketten", rep.Pakketten,
 		"objecten", rep.Objecten, "bytes", rep.Bytes, "fouten", rep.Fouten, "overgedragen", rep.Overgedragen,
-		"holds_gezet", rep.HoldsGezet, "holds_opgeheven", rep.HoldsOpgeheven, "retenties_verlengd", rep.RetentiesVerlengd, "duur", time.Since(start).Round(time.Millisecond))
+		"holds_gezet", rep.HoldsGezet, "holds_opgeheven", rep.HoldsOpgeheven, "retenties_verlengd", rep.RetentiesVerlengd, "herbeschreven", rep.Herbeschreven, "duur", time.Since(start).Round(time.Millisecond))
 	return rep, runErr
 }
 
@@ -110,6 +112,9 @@ func (s *runState) run(ctx context.Context) error {
 	if err := s.reconcileRetentie(ctx); err != nil {
 		return err
 	}
+	if err := s.herbeschrijven(ctx); err != nil {
+		return err
+	}
 	if err := s.archive(ctx); err != nil {
 		return err
 	}
@@ -122,7 +127,7 @@ func (s *runState) report(ctx context.Context, runErr error) *Report {
 	r.Pakketten, r.Objecten, r.Bytes = int(s.pakketten.Load()), int(s.objecten.Load()), s.bytes.Load()
 	r.Fouten, r.Overgedragen = int(s.fouten.Load()), int(s.overgedragen.Load())
 	r.HoldsGezet, r.HoldsOpgeheven = int(s.holdsGezet.Load()), int(s.holdsOpgeheven.Load())
-	r.RetentiesVerlengd = int(s.retentiesVerlengd.Load())
+	r.RetentiesVerlengd, r.Herbeschreven = int(s.retentiesVerlengd.Load()), int(s.herbeschreven.Load())
 	s.mu.Lock()
 	r.Problemen = append([]Item(nil), s.problemen...)
 	s.mu.Unlock()

@@ -126,9 +126,9 @@ func archiveRunCommand() *command {
 		nil, func(ctx context.Context, env *environment, a *app, arch *archive.Archiver) error {
 			rep, err := arch.Run(ctx, progressFor(env, a))
 			if rep != nil {
-				fmt.Fprintf(env.stdout, "run %s (%s) on %s: %d packages archived, %d objects, %s; %d transferred; legal holds set %d, cleared %d; locks extended %d; %d failed\n",
+				fmt.Fprintf(env.stdout, "run %s (%s) on %s: %d packages archived, %d objects, %s; %d transferred; legal holds set %d, cleared %d; locks extended %d; %d described again; %d failed\n",
 					rep.ID, rep.Status, rep.Doel, rep.Pakketten, rep.Objecten, humanBytes(rep.Bytes), rep.Overgedragen,
-					rep.HoldsGezet, rep.HoldsOpgeheven, rep.RetentiesVerlengd, rep.Fouten)
+					rep.HoldsGezet, rep.HoldsOpgeheven, rep.RetentiesVerlengd, rep.Herbeschreven, rep.Fouten)
 				for _, p := range rep.Problemen {
 					fmt.Fprintf(env.stdout, "failed %s (%s): %s\n", p.Zaak, p.Stap, p.Fout)
 				}
