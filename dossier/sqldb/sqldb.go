@@ -17,7 +17,7 @@ import (
 	"strconv"
 	"strings"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"modernc.org/sqlite"
 )
 
 // Dialect says which SQL flavour a DB speaks.
@@ -40,7 +40,8 @@ type DB struct {
 }
 
 // OpenSQLite opens (creating if needed) the SQLite database file at path with WAL, foreign
-// keys and a busy timeout.
+// keys and a busy timeout. Its connections keep the statements they prepare (see
+// cachingConn), so the SQL of a query is parsed once per connection, not once per call.
 func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
@@ -50,15 +51,22 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 		q.Add("_pragma", p)
 	}
 	base := "file:" + path + "?" + q.Encode()
-	w, err := sql.Open("sqlite", base+"&_txlock=immediate")
+	open := func(dsn string) (*sql.DB, error) {
+		c, err := sqlite.NewConnector(dsn)
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+		}
+		return sql.OpenDB(cachingConnector{c}), nil
+	}
+	w, err := open(base + "&_txlock=immediate")
 	if err != nil {
-		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+		return nil, err
 	}
 	w.SetMaxOpenConns(1)
-	r, err := sql.Open("sqlite", base)
+	r, err := open(base)
 	if err != nil {
 		w.Close()
-		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+		return nil, err
 	}
 	r.SetMaxOpenConns(4)
 	db := &DB{W: w, R: r, Dialect: SQLite}
