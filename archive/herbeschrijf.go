@@ -131,10 +131,7 @@ func (s *runState) herbeschrijf(ctx context.Context, zaak string) (Item, error) 
 	}
 	// A lock is never shortened: objects already written keep theirs, and the package
 	// (with what is written now) keeps the later of the two.
-	if old.Retentie != nil && (p.Retentie == nil || old.Retentie.Until.After(p.Retentie.Until)) {
-		r := *old.Retentie
-		p.Retentie = &r
-	}
+	p.Retentie = laterRetention(old.Retentie, p.Retentie)
 	if p.Map != old.Map {
 		return it, fmt.Errorf("the package folder would move from %s to %s", old.Map, p.Map)
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"zaakarchief/archive/mdto"
+	"zaakarchief/archive/target"
 	"zaakarchief/dossier"
 	"zaakarchief/dossier/blobstore"
 )
@@ -49,6 +50,34 @@ func TestBestandSidecarReadsTheDocumentWhenItsScanMissedBytes(t *testing.T) {
 		}
 		if !bytes.Contains(sc.Inhoud, []byte("<begripCode>fmt/477</begripCode>")) || sc.pending() || sc.Grootte != int64(len(sc.Inhoud)) {
 			t.Errorf("%d of %d bytes seen: sidecar (%d bytes, sha %q):\n%s", seen, len(content), sc.Grootte, sc.SHA256, sc.Inhoud)
+		}
+	}
+}
+
+// A package planned again never gets a shorter lock than objects its earlier plan wrote.
+func TestLaterRetentionKeepsTheLongerLock(t *testing.T) {
+	d := func(y int) *target.Retention {
+		return &target.Retention{Mode: target.Compliance, Until: time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC)}
+	}
+	tests := []struct {
+		name       string
+		old, nieuw *target.Retention
+		want       *target.Retention
+	}{
+		{"neither", nil, nil, nil},
+		{"only the new plan", nil, d(2031), d(2031)},
+		{"only the earlier plan", d(2031), nil, d(2031)},
+		{"new date later", d(2031), d(2034), d(2034)},
+		{"new date earlier", d(2034), d(2031), d(2034)},
+		{"same date", d(2031), d(2031), d(2031)},
+	}
+	for _, tc := range tests {
+		got := laterRetention(tc.old, tc.nieuw)
+		if (got == nil) != (tc.want == nil) || (got != nil && !got.Until.Equal(tc.want.Until)) {
+			t.Errorf("%s: %+v, want %+v", tc.name, got, tc.want)
+		}
+		if got != nil && got == tc.old {
+			t.Errorf("%s: returns the earlier plan's retention itself, not a copy", tc.name)
 		}
 	}
 }

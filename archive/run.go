@@ -316,6 +316,9 @@ func (s *runState) prepare(ctx context.Context, zaak string) (*pakketRun, error)
 	resumed := false
 	if !fresh {
 		resumed = true
+		// Objects of the earlier plan may be written with its lock, which is never shortened:
+		// the package keeps the later of the two.
+		p.Retentie = laterRetention(old.Retentie, p.Retentie)
 		had := make(map[string]object, len(old.Objecten))
 		for _, o := range old.Objecten {
 			had[o.Sleutel] = o
@@ -434,6 +437,15 @@ func (a *Archiver) lockAsPlanned(ctx context.Context, t target.Target, p *plan, 
 		return a.try(ctx, "legal hold "+key, func(ctx context.Context) error { return t.SetLegalHold(ctx, key, p.LegalHold) })
 	}
 	return nil
+}
+
+// laterRetention returns the retention that ends last of a and b (nil when both are nil).
+func laterRetention(a, b *target.Retention) *target.Retention {
+	if a == nil || (b != nil && !a.Until.After(b.Until)) {
+		return b
+	}
+	r := *a
+	return &r
 }
 
 // sameRetention reports whether two packages' retentions are the same lock.
