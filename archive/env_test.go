@@ -264,6 +264,18 @@ func s3Target(tb testing.TB, srv *s3test.Server, endpoint, bucket string, retrie
 	return tg
 }
 
+// backTarget returns a fresh target of the kind back names: "versitygw" (a bucket on a
+// server of its own, returned with it) or "file".
+func backTarget(tb testing.TB, back string) (tg target.Target, srv *s3test.Server, bucket string) {
+	tb.Helper()
+	if back == "file" {
+		return fileTarget(tb, "archief"), nil, ""
+	}
+	srv = s3test.Start(tb)
+	bucket = s3test.BucketName()
+	return s3Target(tb, srv, srv.Endpoint, bucket, 0), srv, bucket
+}
+
 // s3Config is how the tests reach srv through endpoint.
 func s3Config(srv *s3test.Server, endpoint string) s3target.Config {
 	return s3target.Config{Endpoint: endpoint, AccessKey: srv.AccessKey, SecretKey: srv.SecretKey}

@@ -103,22 +103,7 @@ func datumKolom(d *dossier.Datum) string {
 func (s *runState) herbeschrijf(ctx context.Context, zaak string) (Item, error) {
 	a := s.a
 	it := Item{Zaak: zaak, Stap: StapHerbeschrijven}
-	var d *dossier.Dossier
-	var old *pakketRow
-	var hold bool
-	err := a.db.View(ctx, func(tx *sqldb.Tx) error {
-		var err error
-		if d, err = dossier.LoadDossier(ctx, tx, zaak); err != nil {
-			return err
-		}
-		if old, err = loadPakket(ctx, tx, zaak); err != nil {
-			return err
-		}
-		if a.holds != nil {
-			hold, err = a.holds(ctx, tx, zaak)
-		}
-		return err
-	})
+	d, old, hold, err := a.planInput(ctx, zaak)
 	if err != nil {
 		return it, err
 	}

@@ -9,7 +9,6 @@ import (
 
 	"zaakarchief/archive"
 	"zaakarchief/archive/target"
-	"zaakarchief/archive/target/s3target/s3test"
 	"zaakarchief/dossier"
 	"zaakarchief/retention"
 )
@@ -24,16 +23,7 @@ func TestRevaluedZaakIsDescribedAgainInItsPackage(t *testing.T) {
 		t.Run(back, func(t *testing.T) {
 			e := newEnv(t)
 			zaak := e.closedZaak(geweigerd)
-			var tg target.Target
-			var srv *s3test.Server
-			var bucket string
-			if back == "file" {
-				tg = fileTarget(t, "archief")
-			} else {
-				srv = s3test.Start(t)
-				bucket = s3test.BucketName()
-				tg = s3Target(t, srv, srv.Endpoint, bucket, 0)
-			}
+			tg, srv, bucket := backTarget(t, back)
 			a := e.archiver(tg)
 			ctx := context.Background()
 			if rep, err := a.Run(ctx, nil); err != nil || rep.Pakketten != 1 || rep.Herbeschreven != 0 {

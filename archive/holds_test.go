@@ -167,13 +167,7 @@ func TestObjectLockFollowsALaterArchiefactiedatum(t *testing.T) {
 		t.Run(back, func(t *testing.T) {
 			e := newEnv(t)
 			zaak := e.closedZaak(geweigerd)
-			var tg target.Target
-			if back == "file" {
-				tg = fileTarget(t, "archief")
-			} else {
-				srv := s3test.Start(t)
-				tg = s3Target(t, srv, srv.Endpoint, s3test.BucketName(), 0)
-			}
+			tg, _, _ := backTarget(t, back)
 			a := e.archiver(tg)
 			ctx := context.Background()
 			if rep, err := a.Run(ctx, nil); err != nil || rep.Pakketten != 1 {

@@ -264,25 +264,10 @@ func (s *runState) archive(ctx context.Context) error {
 // wrote with the same content).
 func (s *runState) prepare(ctx context.Context, zaak string) (*pakketRun, error) {
 	a := s.a
-	var d *dossier.Dossier
-	var old *pakketRow
-	var hold bool
-	err := a.db.View(ctx, func(tx *sqldb.Tx) error {
-		var err error
-		if d, err = dossier.LoadDossier(ctx, tx, zaak); err != nil {
-			if errors.Is(err, dossier.ErrNotFound) {
-				return errSkip // destroyed since the run started
-			}
-			return err
-		}
-		if old, err = loadPakket(ctx, tx, zaak); err != nil {
-			return err
-		}
-		if a.holds != nil {
-			hold, err = a.holds(ctx, tx, zaak)
-		}
-		return err
-	})
+	d, old, hold, err := a.planInput(ctx, zaak)
+	if errors.Is(err, dossier.ErrNotFound) {
+		return nil, errSkip // destroyed since the run started
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -343,6 +328,25 @@ func (s *runState) prepare(ctx context.Context, zaak string) (*pakketRun, error)
 		return nil, err
 	}
 	return &pakketRun{plan: p, resumed: resumed, start: time.Now()}, nil
+}
+
+// planInput reads, in one snapshot, what planning a zaak's package needs: its dossier, the
+// package the journal has for it (nil when none), and whether a hold is in force.
+func (a *Archiver) planInput(ctx context.Context, zaak string) (d *dossier.Dossier, old *pakketRow, hold bool, err error) {
+	err = a.db.View(ctx, func(tx *sqldb.Tx) error {
+		var err error
+		if d, err = dossier.LoadDossier(ctx, tx, zaak); err != nil {
+			return err
+		}
+		if old, err = loadPakket(ctx, tx, zaak); err != nil {
+			return err
+		}
+		if a.holds != nil {
+			hold, err = a.holds(ctx, tx, zaak)
+		}
+		return err
+	})
+	return d, old, hold, err
 }
 
 // writeJob writes an object and, for a document whose bestand sidecar waited for it, the

@@ -10,7 +10,6 @@ import (
 
 	"zaakarchief/archive"
 	"zaakarchief/archive/target"
-	"zaakarchief/archive/target/s3target/s3test"
 	"zaakarchief/dossier"
 	"zaakarchief/retention"
 )
@@ -39,13 +38,7 @@ func TestDossierChangedWhileItsPackageIsWrittenIsPackagedAgain(t *testing.T) {
 		t.Run(back, func(t *testing.T) {
 			e := newEnv(t)
 			zaak := e.closedZaak(geweigerd)
-			var tg target.Target
-			if back == "file" {
-				tg = fileTarget(t, "archief")
-			} else {
-				srv := s3test.Start(t)
-				tg = s3Target(t, srv, srv.Endpoint, s3test.BucketName(), 0)
-			}
+			tg, _, _ := backTarget(t, back)
 			ctx := context.Background()
 			oud := *e.zaak(zaak).Archief.Archiefactiedatum
 			nieuw := dossier.DatumIn(oud.Time().AddDate(3, 0, 0), time.UTC)
