@@ -66,8 +66,8 @@ func (s *runState) problem(ctx context.Context, it Item, start time.Time, err er
 // holds in force, extends their object lock where the zaak must now be kept longer, describes
 // again the packages of zaken revalued since they were archived, archives every closed zaak
 // that is ready (finishing first what an earlier, interrupted run left), and transfers
-// permanent records that are due to the e-Depot. A zaak
-// that fails is reported (journal, log, metrics) and the run goes on; the report lists them.
+// permanent records that are due to the e-Depot. A zaak that fails is reported (journal, log,
+// metrics) and the run goes on; the report lists them.
 // The error is ErrBusy (a *BusyError) when another run holds the lock, or the reason the run
 // could not start or was cut off; per-zaak failures are in the report, not the error.
 func (a *Archiver) Run(ctx context.Context, p Progress) (*Report, error) {

@@ -306,6 +306,10 @@ func (t *Target) Delete(ctx context.Context, key string) error {
 			return fmt.Errorf("filetarget: delete %s: %w", key, err)
 		}
 	}
+	// A record whose data a crash moved among the older versions before the new object came.
+	if err := os.Remove(t.metaPath(key)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("filetarget: delete %s: %w", key, err)
+	}
 	return nil
 }
 
