@@ -85,7 +85,9 @@
 // sidecars that name its waardering and bewaartermijn, then the pakbon and the manifest, are
 // written as new versions (the earlier ones stay, under their lock, as a bucket with object
 // lock keeps them; the file target keeps them in .versies), the journal takes the new
-// description, which the transfer goes by, and the zaak's audit trail records it.
+// description, which the transfer goes by, and the zaak's audit trail records it. While that is
+// written the package has status herbeschrijven: the fixity check passes it by, and a run cut
+// off half-way is finished by the next.
 // VerwijderPakket deletes a package for an approved destruction list (retention's
 // ArchiefVerwijderaar); storage that refuses (lock or hold) gives an error wrapping
 // target.ErrLocked and nothing is deleted. A deleted package's journal keeps its status, folder

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"strings"
+	"sync"
 	"testing"
 
 	"zaakarchief/archive"
@@ -129,5 +131,66 @@ func TestRevaluedZaakIsDescribedAgainInItsPackage(t *testing.T) {
 				t.Errorf("run with nothing revalued: %v %+v", err, rep)
 			}
 		})
+	}
+}
+
+// cutTarget is a real target that cancels a run after the first write of a key under prefix.
+type cutTarget struct {
+	target.Target
+	prefix string
+	cancel context.CancelFunc
+	once   sync.Once
+}
+
+func (c *cutTarget) Put(ctx context.Context, key string, r io.Reader, size int64, opts target.PutOptions) (target.ObjectInfo, error) {
+	info, err := c.Target.Put(ctx, key, r, size, opts)
+	if strings.HasPrefix(key, c.prefix) {
+		c.once.Do(c.cancel)
+	}
+	return info, err
+}
+
+// A run cut off while it describes a revalued package again leaves the package marked
+// herbeschrijven, which the fixity check passes by instead of reporting the half-written
+// description as tampering; the next run finishes it, and the fixity check agrees again.
+func TestRevaluationCutOffHalfwayIsFinishedByTheNextRun(t *testing.T) {
+	e := newEnv(t)
+	zaak := e.closedZaak(geweigerd)
+	tg, _, _ := backTarget(t, "versitygw")
+	ctx := context.Background()
+	if rep, err := e.archiver(tg).Run(ctx, nil); err != nil || rep.Pakketten != 1 {
+		t.Fatalf("first run: %v %+v", err, rep)
+	}
+	if _, err := e.ret.Override(ctx, recordmanager, zaak, retention.Overschrijving{
+		Archiefnominatie: dossier.ArchiefnominatieBlijvend, Reden: "herwaardering"}); err != nil {
+		t.Fatal(err)
+	}
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	cut := &cutTarget{Target: tg, prefix: zaak + "/", cancel: cancel}
+	if rep, err := e.archiver(cut).Run(runCtx, nil); err == nil || rep.Herbeschreven != 0 {
+		t.Fatalf("run cut off during the new description: %v %+v", err, rep)
+	}
+	a := e.archiver(tg)
+	if p, err := a.Pakket(ctx, zaak); err != nil || p.Status != archive.PakketHerbeschrijven {
+		t.Fatalf("package after the cut: %+v %v, want status %s", p, err, archive.PakketHerbeschrijven)
+	}
+	if vr, err := a.Verify(ctx, archive.VerifyOptions{}); err != nil || vr.Afwijkingen != 0 {
+		t.Errorf("fixity check of a package being described again: %v %+v %v", err, vr, vr.Gevonden)
+	}
+	rep, err := a.Run(ctx, nil)
+	if err != nil || rep.Herbeschreven != 1 || rep.Fouten != 0 {
+		t.Fatalf("next run: %v %+v", err, rep)
+	}
+	if p, err := a.Pakket(ctx, zaak); err != nil || p.Status != archive.PakketGearchiveerd {
+		t.Errorf("package after the next run: %+v %v", p, err)
+	}
+	vr, err := a.Verify(ctx, archive.VerifyOptions{})
+	if err != nil || vr.Afwijkingen != 0 || vr.Pakketten != 1 {
+		t.Errorf("fixity check after the new description: %v %+v %v", err, vr, vr.Gevonden)
+	}
+	var pb archive.Pakbon
+	if err := json.Unmarshal(read(t, tg, zaak+"/"+archive.PakbonNaam), &pb); err != nil || pb.Waardering != "B" {
+		t.Errorf("pakbon waardering %q (%v), want B", pb.Waardering, err)
 	}
 }

@@ -22,7 +22,7 @@ func (s *runState) reconcileHolds(ctx context.Context) error {
 	if a.holds == nil {
 		return nil
 	}
-	zaken, err := a.pakketZaken(ctx, s.tgt.URL(), PakketSchrijven, PakketGearchiveerd)
+	zaken, err := a.pakketZaken(ctx, s.tgt.URL(), PakketSchrijven, PakketGearchiveerd, PakketHerbeschrijven)
 	if err != nil {
 		return err
 	}
@@ -130,7 +130,7 @@ func (a *Archiver) VerwijderPakket(ctx context.Context, zaak string) error {
 		return fmt.Errorf("archive: the package of zaak %s was transferred to %s (e-Depot); it is not deleted by a destruction list: %w",
 			zaak, p.Doel, retention.ErrPakketBewaard)
 	}
-	if p.Status == PakketSchrijven {
+	if p.Status == PakketSchrijven || p.Status == PakketHerbeschrijven {
 		// A run may be writing this package right now: delete it only while no run does.
 		lock, err := acquireLock(ctx, a.db, a.lease, a.now, a.log)
 		if err != nil {

@@ -53,10 +53,14 @@ const (
 const (
 	PakketSchrijven    = "schrijven"    // planned, objects being written; no manifest yet
 	PakketGearchiveerd = "gearchiveerd" // complete and verified on the archive target
-	PakketOvergedragen = "overgedragen" // transferred to the e-Depot target
-	PakketVerwijderen  = "verwijderen"  // being deleted (destruction)
-	PakketVerwijderd   = "verwijderd"   // deleted from storage
-	PakketAfgebroken   = "afgebroken"   // the zaak stopped being ready while it was written
+	// PakketHerbeschrijven is an archived package whose description is being written again
+	// after its zaak was revalued; a run cut off while doing it leaves this status, and the
+	// next run finishes it. The fixity check passes it by until then.
+	PakketHerbeschrijven = "herbeschrijven"
+	PakketOvergedragen   = "overgedragen" // transferred to the e-Depot target
+	PakketVerwijderen    = "verwijderen"  // being deleted (destruction)
+	PakketVerwijderd     = "verwijderd"   // deleted from storage
+	PakketAfgebroken     = "afgebroken"   // the zaak stopped being ready while it was written
 )
 
 // RunInfo is one archive run or fixity check as the journal keeps it.

@@ -28,8 +28,8 @@ func (s *runState) reconcileRetentie(ctx context.Context) error {
 	var todo []verlenging
 	// One snapshot: each archived package's lock next to what its zaak asks for now.
 	err := a.db.View(ctx, func(tx *sqldb.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT zaak, retentie_modus, retentie_tot FROM archief_pakketten WHERE doel = ? AND status = ? ORDER BY zaak`,
-			s.tgt.URL(), PakketGearchiveerd)
+		rows, err := tx.Query(ctx, `SELECT zaak, retentie_modus, retentie_tot FROM archief_pakketten WHERE doel = ? AND status IN (?, ?) ORDER BY zaak`,
+			s.tgt.URL(), PakketGearchiveerd, PakketHerbeschrijven)
 		if err != nil {
 			return err
 		}
