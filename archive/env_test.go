@@ -197,6 +197,18 @@ func (e *env) audit(zaak string) []dossier.AuditEntry {
 	return out
 }
 
+// audited counts the entries with action actie in the audit trail of zaak.
+func (e *env) audited(zaak, actie string) int {
+	e.tb.Helper()
+	n := 0
+	for _, entry := range e.audit(zaak) {
+		if entry.Actie == actie {
+			n++
+		}
+	}
+	return n
+}
+
 // count runs a COUNT query on the database.
 func (e *env) count(query string, args ...any) int {
 	e.tb.Helper()

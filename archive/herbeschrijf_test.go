@@ -105,13 +105,7 @@ func TestRevaluedZaakIsDescribedAgainInItsPackage(t *testing.T) {
 			if err != nil || vr.Afwijkingen != 0 || vr.Pakketten != 1 {
 				t.Errorf("fixity check after the new description: %v %+v %+v", err, vr, vr.Gevonden)
 			}
-			n := 0
-			for _, entry := range e.audit(zaak) {
-				if entry.Actie == "archief.pakket.herbeschreven" {
-					n++
-				}
-			}
-			if n != 1 {
+			if n := e.audited(zaak, "archief.pakket.herbeschreven"); n != 1 {
 				t.Errorf("%d audit entries archief.pakket.herbeschreven, want 1", n)
 			}
 			// The earlier description is kept, locked: the package cannot be removed.

@@ -65,11 +65,7 @@ func TestVerwijderPakketDeletesAPackageWhoseLockHasEnded(t *testing.T) {
 	if err := a.VerwijderPakket(ctx, "ZAAK-1900-0000001"); err != nil {
 		t.Errorf("delete of a zaak without package: %v", err)
 	}
-	var audited bool
-	for _, entry := range e.audit(zaak) {
-		audited = audited || entry.Actie == "archief.pakket.verwijderd"
-	}
-	if !audited {
+	if e.audited(zaak, "archief.pakket.verwijderd") == 0 {
 		t.Error("deletion not in the audit trail")
 	}
 }
@@ -117,13 +113,7 @@ func TestLegalHoldFollowsTheHoldsInForce(t *testing.T) {
 	if err != nil || !p.LegalHold {
 		t.Errorf("journal after the hold: %+v %v", p, err)
 	}
-	var gezet, opgeheven bool
-	for _, entry := range e.audit(free) {
-		gezet = gezet || entry.Actie == "archief.legal_hold.gezet"
-	}
-	for _, entry := range e.audit(held) {
-		opgeheven = opgeheven || entry.Actie == "archief.legal_hold.opgeheven"
-	}
+	gezet, opgeheven := e.audited(free, "archief.legal_hold.gezet") > 0, e.audited(held, "archief.legal_hold.opgeheven") > 0
 	if !gezet || !opgeheven {
 		t.Errorf("audit: legal hold set %v, cleared %v", gezet, opgeheven)
 	}
@@ -208,13 +198,7 @@ func TestObjectLockFollowsALaterArchiefactiedatum(t *testing.T) {
 				if err != nil || p.Retentie == nil || !p.Retentie.Until.Equal(middernacht(c.lockUntil)) {
 					t.Errorf("%s: journal has retention %+v (%v), want until %s", c.name, p.Retentie, err, middernacht(c.lockUntil))
 				}
-				n := 0
-				for _, entry := range e.audit(zaak) {
-					if entry.Actie == "archief.retentie.verlengd" {
-						n++
-					}
-				}
-				if n != c.auditCount {
+				if n := e.audited(zaak, "archief.retentie.verlengd"); n != c.auditCount {
 					t.Errorf("%s: %d audit entries archief.retentie.verlengd, want %d", c.name, n, c.auditCount)
 				}
 			}
