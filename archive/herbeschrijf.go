@@ -161,7 +161,7 @@ func (s *runState) herbeschrijf(ctx context.Context, zaak string) (Item, error) 
 					body = append(body, b)
 				}
 			}
-			if err := a.verifyWritten(ctx, s.tgt, zaak, p.Map, body, false); err != nil {
+			if err := a.verifyWritten(ctx, s.tgt, zaak, p.Map, body, nil); err != nil {
 				return it, err
 			}
 		}

@@ -436,13 +436,21 @@ func (a *Archiver) markObject(ctx context.Context, zaak, sleutel string, done bo
 // doneMarks journals written objects in batches off the writers' path, so that a writer never
 // waits for the database (a WAL checkpoint can take a while). A mark lost in a crash costs one
 // Stat when the package is resumed; a package that completes has all its objects marked in
-// the transaction that completes it.
+// the transaction that completes it. So the marks only spare a resumed package its Stats, and
+// are written at most every marksInterval or marksBatch objects: a transaction per tick would
+// cost the run more than the Stats it saves.
 type doneMarks struct {
 	a     *Archiver
 	ch    chan [2]string
 	flush chan chan struct{}
 	done  chan struct{}
 }
+
+// marksInterval and marksBatch bound how long, and for how many objects, marks wait.
+const (
+	marksInterval = time.Second
+	marksBatch    = 512
+)
 
 func (a *Archiver) startMarks() *doneMarks {
 	m := &doneMarks{a: a, ch: make(chan [2]string, 1024), flush: make(chan chan struct{}), done: make(chan struct{})}
@@ -474,7 +482,7 @@ func (m *doneMarks) close() {
 func (m *doneMarks) loop() {
 	defer close(m.done)
 	var batch [][2]string
-	t := time.NewTicker(25 * time.Millisecond)
+	t := time.NewTicker(marksInterval)
 	defer t.Stop()
 	write := func() {
 		if len(batch) == 0 {
@@ -508,7 +516,7 @@ func (m *doneMarks) loop() {
 				return
 			}
 			batch = append(batch, k)
-			if len(batch) >= 256 {
+			if len(batch) >= marksBatch {
 				write()
 			}
 		case ack := <-m.flush:

@@ -178,9 +178,10 @@ type job struct {
 }
 
 // archive writes the packages of every zaak that is ready: a planner builds packages and feeds
-// their objects to a pool of writers, so that packaging, hashing and verification overlap with
-// the transfers. The writer that completes a package's last object verifies the package and
-// writes its pakbon and manifest.
+// their objects to a pool of writers, so that packaging and hashing overlap with the transfers.
+// The writer that completes a package's last object hands it to a finisher, which verifies the
+// package and writes its pakbon and manifest while the writers go on with the next packages'
+// objects: verification and journaling never take a writer's place.
 func (s *runState) archive(ctx context.Context) error {
 	resume, err := s.a.pakketZaken(ctx, s.tgt.URL(), PakketSchrijven)
 	if err != nil {
@@ -203,12 +204,23 @@ func (s *runState) archive(ctx context.Context) error {
 	defer s.marks.close()
 	// The planner works ahead of the writers by up to this many objects.
 	jobs := make(chan job, 256)
+	// Packages whose objects are all tried wait here for a finisher; when they are all busy, a
+	// writer waits too, so that unfinished packages cannot pile up.
+	written := make(chan *pakketRun, s.a.workers)
+	var fwg sync.WaitGroup
+	for range finishers(s.a.workers) {
+		fwg.Go(func() {
+			for pk := range written {
+				s.complete(ctx, pk)
+			}
+		})
+	}
 	var wg sync.WaitGroup
 	for range s.a.workers {
 		wg.Go(func() {
 			for j := range jobs {
 				if j.obj == nil {
-					s.complete(ctx, j.pk)
+					written <- j.pk
 					continue
 				}
 				if j.pk.failed() == nil && ctx.Err() == nil {
@@ -217,7 +229,7 @@ func (s *runState) archive(ctx context.Context) error {
 					}
 				}
 				if j.pk.remaining.Add(-1) == 0 {
-					s.complete(ctx, j.pk)
+					written <- j.pk
 				}
 			}
 		})
@@ -256,7 +268,16 @@ func (s *runState) archive(ctx context.Context) error {
 	}
 	close(jobs)
 	wg.Wait()
+	close(written)
+	fwg.Wait()
 	return ctx.Err()
+}
+
+// finishers returns how many goroutines verify and seal written packages next to workers
+// writers: finishing a package (a listing, two journal transactions, two small objects) takes a
+// fraction of the time its objects take to write.
+func finishers(workers int) int {
+	return max(1, (workers+1)/2)
 }
 
 // prepare returns the package of a zaak to write: the stored plan when an earlier run started
@@ -559,8 +580,7 @@ func (s *runState) finish(ctx context.Context, pk *pakketRun) error {
 			body = append(body, o)
 		}
 	}
-	s.marks.sync() // an object found wrong below is marked not done after its "done"
-	if err := a.verifyWritten(ctx, s.tgt, p.Zaak, p.Map, body, true); err != nil {
+	if err := a.verifyWritten(ctx, s.tgt, p.Zaak, p.Map, body, s.marks); err != nil {
 		return err
 	}
 	// Nothing that names the package complete is written for a dossier that changed: the
@@ -639,9 +659,9 @@ func currentDossier(ctx context.Context, tx *sqldb.Tx, p *plan) (*dossier.Dossie
 // presence and size; objects larger than the part size, whose server checksum is a composite of
 // their parts, are read back and hashed in full. (A smaller object's SHA-256 was verified by
 // the server on upload and read back by the target after the put.) An object found wrong is
-// journaled as not done (when journal is set: t is the package's own target), so that the next
-// run writes it again.
-func (a *Archiver) verifyWritten(ctx context.Context, t target.Target, zaak, folder string, objs []object, journal bool) error {
+// journaled as not done (when marks is set: t is the package's own target, marks the queue its
+// "done" went through), so that the next run writes it again.
+func (a *Archiver) verifyWritten(ctx context.Context, t target.Target, zaak, folder string, objs []object, marks *doneMarks) error {
 	sizes := map[string]int64{}
 	err := a.try(ctx, "list "+folder+"/", func(ctx context.Context) error {
 		clear(sizes)
@@ -654,6 +674,7 @@ func (a *Archiver) verifyWritten(ctx context.Context, t target.Target, zaak, fol
 		return err
 	}
 	var problems []error
+	synced := false
 	for _, o := range objs {
 		size, ok := sizes[o.Sleutel]
 		switch {
@@ -670,8 +691,12 @@ func (a *Archiver) verifyWritten(ctx context.Context, t target.Target, zaak, fol
 		default:
 			continue
 		}
-		if !journal {
+		if marks == nil {
 			continue
+		}
+		if !synced {
+			marks.sync() // the object's "done" is written before its "not done"
+			synced = true
 		}
 		if err := a.markObject(ctx, zaak, o.Sleutel, false); err != nil {
 			problems = append(problems, err)

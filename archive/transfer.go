@@ -108,7 +108,7 @@ func (s *runState) transferOne(ctx context.Context, dst target.Target, zaak stri
 			body = append(body, o)
 		}
 		if o.Soort == soortManifest {
-			if err := a.verifyWritten(ctx, dst, zaak, p.Map, body, false); err != nil {
+			if err := a.verifyWritten(ctx, dst, zaak, p.Map, body, nil); err != nil {
 				return copied, bytes, err
 			}
 		}
