@@ -214,10 +214,18 @@ func peakHeap(fn func()) float64 {
 // leg's wall time follows its total CPU. ZAAKARCHIEF_BENCH_CPUPROFILE=FILE profiles every leg
 // but rclone's into FILE.leg; ZAAKARCHIEF_BENCH_RCLONE=off skips the rclone leg; ZAAKARCHIEF_S3_DIR=/dev/shm puts
 // versitygw's data on a tmpfs (see s3test), which takes the disk and the file system's
-// per-object cost out of every leg.
+// per-object cost out of every leg. ZAAKARCHIEF_BENCH_SERVERPROFILE=FILE profiles versitygw
+// during each leg (see profile).
+//
+// On loopback nothing limits a transfer but the CPU, which client and server share: the ratios
+// then compare the CPU each leg needs, not how well the archive's work hides behind a network.
+// ZAAKARCHIEF_BENCH_LINK=RATE (a tc rate such as 1gbit; needs root) limits the loopback
+// interface to that rate with a token bucket while the benchmark runs, so that every leg
+// shares one link of known speed; it shapes all loopback traffic of the machine meanwhile.
 //
 //	go test ./archive -run '^$' -bench ArchiveVersusPlainCopy -benchtime 5x
 //	ZAAKARCHIEF_BENCH_ZAKEN=1000 go test ./archive -run '^$' -bench ArchiveVersusPlainCopy -benchtime 1x -timeout 3h
+//	ZAAKARCHIEF_BENCH_LINK=1gbit go test ./archive -run '^$' -bench ArchiveVersusPlainCopy -benchtime 3x
 func BenchmarkArchiveVersusPlainCopy(b *testing.B) {
 	nZaken := envInt("ZAAKARCHIEF_BENCH_ZAKEN", 50)
 	nDocs := envInt("ZAAKARCHIEF_BENCH_DOCS", 10)
@@ -227,6 +235,10 @@ func BenchmarkArchiveVersusPlainCopy(b *testing.B) {
 		// versitygw serves net/http/pprof on the address in VGW_PPROF.
 		serverPprof = freeAddr(b)
 		b.Setenv("VGW_PPROF", serverPprof)
+	}
+	link := os.Getenv("ZAAKARCHIEF_BENCH_LINK")
+	if link != "" {
+		shapeLoopback(b, link)
 	}
 	srv := s3test.Start(b)
 	e := newEnv(b)
@@ -460,8 +472,26 @@ func BenchmarkArchiveVersusPlainCopy(b *testing.B) {
 	if rclone == "" {
 		b.Log("rclone not on PATH (or ZAAKARCHIEF_BENCH_RCLONE=off): that leg is skipped")
 	}
-	b.Logf("%d zaken x %d documents, %.1f MB of documents, %d files; archive wrote %.1f MB in all (documents and metadata); %d workers",
-		nZaken, nDocs, float64(docBytes)/1e6, len(files), float64(written)/n/1e6, workers)
+	if link == "" {
+		link = "unlimited"
+	}
+	b.Logf("%d zaken x %d documents, %.1f MB of documents, %d files; archive wrote %.1f MB in all (documents and metadata); %d workers; loopback %s",
+		nZaken, nDocs, float64(docBytes)/1e6, len(files), float64(written)/n/1e6, workers, link)
+}
+
+// shapeLoopback limits the loopback interface to rate (tc's notation) with a token bucket
+// filter until the benchmark ends. It needs CAP_NET_ADMIN and tc (Debian iproute2).
+func shapeLoopback(b *testing.B, rate string) {
+	out, err := exec.Command("tc", "qdisc", "add", "dev", "lo", "root", "tbf", "rate", rate,
+		"burst", "512kb", "latency", "100ms").CombinedOutput()
+	if err != nil {
+		b.Fatalf("ZAAKARCHIEF_BENCH_LINK=%s: limit the loopback interface: %v\n%s", rate, err, out)
+	}
+	b.Cleanup(func() {
+		if out, err := exec.Command("tc", "qdisc", "del", "dev", "lo", "root").CombinedOutput(); err != nil {
+			b.Errorf("remove the loopback limit: %v\n%s", err, out)
+		}
+	})
 }
 
 // cpuUse is CPU time used so far by this process and by the S3 server process (user plus system).
