@@ -62,7 +62,9 @@ type Options struct {
 	Overbrenging *retention.Overbrenging
 	// Holds says whether a zaak is under a hold; nil means never.
 	Holds HoldChecker
-	// Workers is the number of objects written at the same time (default 4).
+	// Workers is the number of objects written at the same time (default 4). Besides them, up
+	// to (Workers+1)/2 finishers read back the listing of completed packages and write their
+	// pakbon and manifest.
 	Workers int
 	// PartSize is the target's multipart part size: objects larger than it are read back and
 	// hashed after their package is written, as the server's checksum of such an object is a

@@ -76,7 +76,8 @@ type Archive struct {
 	VerifySchedule string `yaml:"verify_schedule"`
 	// VerifySample is the percentage of packages a scheduled fixity check reads (default 10).
 	VerifySample float64 `yaml:"verify_sample"`
-	// Workers is the number of objects written at the same time (default 4).
+	// Workers is the number of objects written at the same time (default 4); up to
+	// (Workers+1)/2 more requests read back and seal completed packages.
 	Workers int `yaml:"workers"`
 }
 
