@@ -65,9 +65,10 @@
 // journal has for it (a document's from the dossier, where it was computed at capture), which
 // the server verifies on the write (the file target hashes what it writes). The S3
 // target reads objects back after the put until the server has shown that it verifies
-// checksums and applies the lock (see s3target). After a package's objects are written the run lists the package folder and compares sizes, and reads
-// back and hashes every object larger than the multipart part size (whose server checksum is a
-// composite of its parts). Faults are retried by the target (connection errors, 5xx) and then
+// checksums and applies the lock (see s3target). After a package's objects are written a
+// finisher (the writers go on with the next packages meanwhile) lists the package folder and
+// compares sizes, and reads back and hashes every object larger than the multipart part size
+// (whose server checksum is a composite of its parts). Faults are retried by the target (connection errors, 5xx) and then
 // by the run (each try bounded by a timeout, with backoff); a zaak that still fails is reported
 // in the journal, the log and the metrics, and the run goes on.
 //
