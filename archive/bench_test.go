@@ -208,8 +208,10 @@ func peakHeap(fn func()) float64 {
 // all iterations, ratio-minio-median the median of the per-iteration ratios. Each iteration
 // starts with the next leg in turn (ZAAKARCHIEF_BENCH_ROTATE=N starts the first iteration at
 // leg N), and before every leg the disk is synced, untimed, so that no leg pays for the
-// write-back or discards the previous one left. Peak heap is the leg's own: sampled every 20 ms
-// while it runs, less the heap in use when it started. *-client-cpu-s and *-server-cpu-s are the CPU seconds (user and system) this process
+// write-back or discards the previous one left. Before the iterations, ZAAKARCHIEF_BENCH_WARMUP
+// rounds (default 1) run every leg once untimed, their walls logged: the legs right after the
+// setup can run slower, whichever leg comes first. Peak heap is the leg's own: sampled every
+// 20 ms while it runs, less the heap in use when it started. *-client-cpu-s and *-server-cpu-s are the CPU seconds (user and system) this process
 // and versitygw used per iteration of a leg: on a two-core machine both share the cores, so a
 // leg's wall time follows its total CPU. ZAAKARCHIEF_BENCH_CPUPROFILE=FILE profiles every leg
 // but rclone's into FILE.leg; ZAAKARCHIEF_BENCH_RCLONE=off skips the rclone leg; ZAAKARCHIEF_S3_DIR=/dev/shm puts
@@ -411,43 +413,58 @@ func BenchmarkArchiveVersusPlainCopy(b *testing.B) {
 		}})
 	}
 
-	// One untimed plain copy first: whatever state the setup leaves (a run that just wrote and
-	// deleted as much as a leg, the page cache full of both) is paid for here, not by the first
-	// timed leg. Without it the archive leg, first in the first iteration, took 59 s instead
-	// of 43 s in a 1,000-zaak run (versitygw used 79 instead of 50 CPU seconds).
-	if settle := legs[1]; settle.name == "minio" {
-		bucket := settle.prepare()
-		settle.run(bucket)
-		dropBucket(bucket)
-		syscall.Sync()
-	}
-
+	// Untimed warm-up rounds of every leg first (ZAAKARCHIEF_BENCH_WARMUP, default 1): the legs
+	// right after the setup can run slower, whichever leg they are. In one 200-zaak run
+	// versitygw's write(2) to its files cost 1.98, 1.63, 1.34 and 0.97 s in the four legs of the
+	// first round, the same bytes each time (0.91 to 0.73 s in the next run); a single untimed
+	// copy after the setup did not absorb it, and the archive leg, first in the first iteration,
+	// paid for it. The rounds' walls are logged, so the effect can be seen.
 	var ratios, ratiosSIP []float64 // per iteration: legs next to each other in time see the same load
 	rotate := envInt("ZAAKARCHIEF_BENCH_ROTATE", 0)
-	b.ResetTimer()
-	b.StopTimer()
-	for it := range b.N {
-		// Each iteration starts with the next leg, so that no leg always comes first or last.
+	// round runs every leg once, starting with leg it+rotate, and returns their walls; timed
+	// rounds count toward the results.
+	round := func(it int, timed bool) map[string]time.Duration {
 		walls := map[string]time.Duration{}
 		for k := range legs {
 			l := legs[(it+rotate+k)%len(legs)]
 			bucket := l.prepare()
 			syscall.Sync()
 			c0 := readCPU(srv.Pid)
-			b.StartTimer()
+			if timed {
+				b.StartTimer()
+			}
 			start := time.Now()
-			l.heap = max(l.heap, peakHeap(func() { profile(b, l.name, serverPprof, func() { l.run(bucket) }) }))
+			heap := peakHeap(func() { profile(b, l.name, serverPprof, func() { l.run(bucket) }) })
 			d := time.Since(start)
 			b.StopTimer()
-			l.wall += d
-			l.cpu = l.cpu.add(readCPU(srv.Pid).since(c0))
+			if timed {
+				l.heap = max(l.heap, heap)
+				l.wall += d
+				l.cpu = l.cpu.add(readCPU(srv.Pid).since(c0))
+			}
 			walls[l.name] = d
 			dropBucket(bucket)
 		}
+		return walls
+	}
+	logWalls := func(what string, walls map[string]time.Duration) {
+		b.Logf("%s: archive %.2fs, minio %.2fs, minio-sip %.2fs, target-sip %.2fs, rclone %.2fs", what,
+			walls["archive"].Seconds(), walls["minio"].Seconds(), walls["minio-sip"].Seconds(), walls["target-sip"].Seconds(), walls["rclone"].Seconds())
+	}
+	b.StopTimer()
+	for w := range envInt("ZAAKARCHIEF_BENCH_WARMUP", 1) {
+		before := written
+		logWalls(fmt.Sprintf("warm-up round %d (untimed)", w), round(0, false))
+		written = before
+	}
+	b.ResetTimer()
+	b.StopTimer()
+	for it := range b.N {
+		// Each iteration starts with the next leg, so that no leg always comes first or last.
+		walls := round(it, true)
 		ratios = append(ratios, walls["minio"].Seconds()/walls["archive"].Seconds())
 		ratiosSIP = append(ratiosSIP, walls["minio-sip"].Seconds()/walls["archive"].Seconds())
-		b.Logf("iteration %d: archive %.2fs, minio %.2fs, minio-sip %.2fs, target-sip %.2fs, rclone %.2fs", it,
-			walls["archive"].Seconds(), walls["minio"].Seconds(), walls["minio-sip"].Seconds(), walls["target-sip"].Seconds(), walls["rclone"].Seconds())
+		logWalls(fmt.Sprintf("iteration %d", it), walls)
 	}
 	syscall.Sync()
 	n := float64(b.N)
