@@ -75,7 +75,8 @@ func TestZGWSyncKilledHalfWayCompletesWithoutDuplicatesWhenRunAgain(t *testing.T
 			mu.Unlock()
 		}
 	}
-	om.Gemeente.Hook, om.Omgevingsdienst.Hook = hook, hook
+	om.Gemeente.SetHook(hook)
+	om.Omgevingsdienst.SetHook(hook)
 	cmd := exec.Command(binary, "zgw", "sync", "--data", data, "--agreement", afspraakFile)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
@@ -96,7 +97,8 @@ func TestZGWSyncKilledHalfWayCompletesWithoutDuplicatesWhenRunAgain(t *testing.T
 		cmd.Process.Kill()
 		t.Fatalf("the sync did not reach the kill point:\n%s", out.String())
 	}
-	om.Gemeente.Hook, om.Omgevingsdienst.Hook = nil, nil
+	om.Gemeente.SetHook(nil)
+	om.Omgevingsdienst.SetHook(nil)
 	partial := dbCount(t, data, `SELECT COUNT(*) FROM zaken`)
 	t.Logf("killed after %d downloads with %d dossiers", zaken*5/3, partial)
 

@@ -25,6 +25,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 	_ "time/tzdata" // Europe/Amsterdam everywhere
@@ -65,9 +66,19 @@ type Server struct {
 	// byZaak indexes the parts of zaken (statussen, rollen, ...) by zaak URL.
 	byZaak map[string]map[string][]string
 
-	// Hook, when set, is called with the path and query of every request before it is
-	// served (outside the server's lock).
-	Hook func(target string)
+	// hook, when set (SetHook), is called with the path and query of every request before it
+	// is served (outside the server's lock).
+	hook atomic.Pointer[func(target string)]
+}
+
+// SetHook makes the server call fn with the path and query of every request before serving it,
+// outside its lock; nil removes it. It is safe to call while requests are being served.
+func (s *Server) SetHook(fn func(target string)) {
+	if fn == nil {
+		s.hook.Store(nil)
+		return
+	}
+	s.hook.Store(&fn)
 }
 
 // New starts a server; it stops when the test ends.
@@ -248,8 +259,8 @@ func fout(w http.ResponseWriter, r *http.Request, status int, code, detail strin
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	if s.Hook != nil {
-		s.Hook(r.URL.RequestURI())
+	if hook := s.hook.Load(); hook != nil {
+		(*hook)(r.URL.RequestURI())
 	}
 	s.mu.Lock()
 	s.hits = append(s.hits, r.URL.RequestURI())
