@@ -78,7 +78,7 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, er
 	if cfg.Database != "" && !strings.HasPrefix(cfg.Database, "sqlite:") {
 		return nil, fmt.Errorf("database %q: only SQLite is supported in this version", cfg.Database)
 	}
-	a.db, err = sqldb.OpenSQLite(ctx, filepath.Join(cfg.Data, "zaakarchief.db"))
+	a.db, err = sqldb.OpenSQLite(ctx, filepath.Join(cfg.Data, "zaakarchief.db"), sqldb.WithLogger(log))
 	if err != nil {
 		return nil, err
 	}

@@ -11,11 +11,14 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"modernc.org/sqlite"
 )
@@ -31,18 +34,48 @@ const (
 
 // DB is a database with a pool for writes and a pool for reads. On SQLite the writer has one
 // connection whose transactions start with BEGIN IMMEDIATE, so that writers queue instead of
-// failing on a lock upgrade, while readers see WAL snapshots concurrently. On PostgreSQL both
-// pools are the same.
+// failing on a lock upgrade, while readers see WAL snapshots concurrently; the write-ahead log
+// is copied back into the database file in the background (see checkpointer). On PostgreSQL
+// both pools are the same.
 type DB struct {
 	W       *sql.DB
 	R       *sql.DB
 	Dialect Dialect
+
+	ckpt    *checkpointer // SQLite only
+	commits atomic.Uint64 // write transactions committed, which the checkpointer watches
+}
+
+// SQLiteOption sets an option of OpenSQLite.
+type SQLiteOption func(*sqliteOptions)
+
+type sqliteOptions struct {
+	log           *slog.Logger
+	idle, busy    time.Duration
+	truncatePages int
+}
+
+// WithLogger sets where the database reports the background checkpoints it could not do.
+func WithLogger(l *slog.Logger) SQLiteOption { return func(o *sqliteOptions) { o.log = l } }
+
+// WithCheckpoints sets when the write-ahead log is copied back into the database file: after
+// idle without a write, and at least every busy while writes go on (see checkpointer). The
+// defaults are DefaultCheckpointIdle and DefaultCheckpointBusy.
+func WithCheckpoints(idle, busy time.Duration) SQLiteOption {
+	return func(o *sqliteOptions) { o.idle, o.busy = idle, busy }
 }
 
 // OpenSQLite opens (creating if needed) the SQLite database file at path with WAL, foreign
 // keys and a busy timeout. Its connections keep the statements they prepare (see
 // cachingConn), so the SQL of a query is parsed once per connection, not once per call.
-func OpenSQLite(ctx context.Context, path string) (*DB, error) {
+// Commits never copy the write-ahead log back into the database file themselves: a
+// background checkpointer does (see checkpointer), until Close.
+func OpenSQLite(ctx context.Context, path string, opts ...SQLiteOption) (*DB, error) {
+	o := sqliteOptions{log: slog.New(slog.DiscardHandler), idle: DefaultCheckpointIdle, busy: DefaultCheckpointBusy,
+		truncatePages: defaultTruncatePages}
+	for _, opt := range opts {
+		opt(&o)
+	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
@@ -58,7 +91,8 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 		}
 		return sql.OpenDB(cachingConnector{c}), nil
 	}
-	w, err := open(base + "&_txlock=immediate")
+	// The writer's commits leave the log to the checkpointer (wal_autocheckpoint 0).
+	w, err := open(base + "&_pragma=" + url.QueryEscape("wal_autocheckpoint(0)") + "&_txlock=immediate")
 	if err != nil {
 		return nil, err
 	}
@@ -74,12 +108,26 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
+	ck, err := open(base)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	ck.SetMaxOpenConns(1)
+	db.ckpt = startCheckpointer(ck, path, o, &db.commits)
 	return db, nil
 }
 
-// Close closes both pools.
+// Close stops the checkpointer and closes the pools; the last connection to close copies what
+// is left of the write-ahead log into the database file.
 func (db *DB) Close() error {
-	err := db.W.Close()
+	var err error
+	if db.ckpt != nil {
+		err = db.ckpt.close()
+	}
+	if werr := db.W.Close(); err == nil {
+		err = werr
+	}
 	if db.R != db.W {
 		if rerr := db.R.Close(); err == nil {
 			err = rerr
@@ -158,6 +206,9 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn fun
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	if pool == db.W {
+		db.commits.Add(1)
 	}
 	return nil
 }

@@ -1,0 +1,118 @@
+package sqldb
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// withTruncatePages sets the log size from which the checkpointer empties the log (tests).
+func withTruncatePages(n int) SQLiteOption { return func(o *sqliteOptions) { o.truncatePages = n } }
+
+// checkpointDB opens a database with table t (i, b) and the given checkpointer settings.
+func checkpointDB(t *testing.T, opts ...SQLiteOption) (*DB, string) {
+	t.Helper()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "c.db")
+	db, err := OpenSQLite(ctx, path, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	var auto int
+	if err := db.W.QueryRowContext(ctx, `PRAGMA wal_autocheckpoint`).Scan(&auto); err != nil {
+		t.Fatal(err)
+	}
+	if auto != 0 {
+		t.Fatalf("the writer checkpoints every %d pages on commit, want never (0)", auto)
+	}
+	if err := db.Update(ctx, func(tx *Tx) error {
+		_, err := tx.Exec(ctx, `CREATE TABLE t (i INTEGER PRIMARY KEY, b BLOB NOT NULL)`)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return db, path
+}
+
+// insert commits one row of size bytes.
+func insert(t *testing.T, db *DB, i, size int) {
+	t.Helper()
+	ctx := context.Background()
+	if err := db.Update(ctx, func(tx *Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO t (i, b) VALUES (?, ?)`, i, bytes.Repeat([]byte{byte(i)}, size))
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func fileSize(t *testing.T, path string) int64 {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi.Size()
+}
+
+// waitForSize waits until the file at path has at least size bytes.
+func waitForSize(t *testing.T, path string, size int64, within time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for fileSize(t, path) < size {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s has %d bytes after %v, want at least %d", filepath.Base(path), fileSize(t, path), within, size)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestCommitsLeaveTheLogToTheCheckpointerUntilTheWritesPause: while commits stream in, none
+// of them copies the log into the database file (that sync is what stalled archive runs);
+// once the writes pause, the checkpointer does, without any further commit.
+func TestCommitsLeaveTheLogToTheCheckpointerUntilTheWritesPause(t *testing.T) {
+	db, path := checkpointDB(t, WithCheckpoints(200*time.Millisecond, time.Hour))
+	waitForSize(t, path, 1, 5*time.Second) // the table reaches the file once things are quiet
+	time.Sleep(300 * time.Millisecond)
+	before := fileSize(t, path)
+	const size = 16 << 10
+	n := 0
+	for start := time.Now(); time.Since(start) < 600*time.Millisecond; n++ {
+		insert(t, db, n, size)
+	}
+	if after := fileSize(t, path); after != before {
+		t.Fatalf("the database file went from %d to %d bytes while %d commits streamed in, want no checkpoint meanwhile", before, after, n)
+	}
+	waitForSize(t, path, before+int64(n*size), 5*time.Second)
+}
+
+// TestALongRunOfCommitsKeepsTheLogBounded: commits that never pause (a long archive run) still
+// reach the database file, once per busy interval, and the log is emptied once it passes its
+// bound instead of holding all they wrote.
+func TestALongRunOfCommitsKeepsTheLogBounded(t *testing.T) {
+	const truncate = 256 // pages: 1 MiB at 4 KiB
+	db, path := checkpointDB(t, WithCheckpoints(2*time.Millisecond, 20*time.Millisecond), withTruncatePages(truncate))
+	const n, size = 128, 64 << 10
+	maxWAL := int64(0)
+	for i := range n {
+		insert(t, db, i, size)
+		maxWAL = max(maxWAL, fileSize(t, path+"-wal"))
+		time.Sleep(time.Millisecond) // commits a little apart, as a run makes them
+	}
+	waitForSize(t, path, n*size, 10*time.Second)
+	// Without the checkpointer the log would hold all 8 MiB.
+	if limit := int64(n * size / 2); maxWAL > limit {
+		t.Errorf("the log grew to %d bytes, want at most %d (emptied past %d pages)", maxWAL, limit, truncate)
+	}
+	var rows, sum int
+	if err := db.R.QueryRowContext(context.Background(), `SELECT COUNT(*), SUM(length(b)) FROM t`).Scan(&rows, &sum); err != nil {
+		t.Fatal(err)
+	}
+	if rows != n || sum != n*size {
+		t.Fatalf("read back %d rows of %d bytes in all, want %d of %d", rows, sum, n, n*size)
+	}
+}
