@@ -75,9 +75,11 @@ func waitForSize(t *testing.T, path string, size int64, within time.Duration) {
 // of them copies the log into the database file (that sync is what stalled archive runs);
 // once the writes pause, the checkpointer does, without any further commit.
 func TestCommitsLeaveTheLogToTheCheckpointerUntilTheWritesPause(t *testing.T) {
-	db, path := checkpointDB(t, WithCheckpoints(200*time.Millisecond, time.Hour))
-	waitForSize(t, path, 1, 5*time.Second) // the table reaches the file once things are quiet
-	time.Sleep(300 * time.Millisecond)
+	// Idle 500 ms: the checkpointer looks at least once while the commits below go on for
+	// 600 ms, and finds a commit since its last look each time.
+	const idle = 500 * time.Millisecond
+	db, path := checkpointDB(t, WithCheckpoints(idle, time.Hour))
+	time.Sleep(3 * idle) // the table reaches the file once things are quiet
 	before := fileSize(t, path)
 	const size = 16 << 10
 	n := 0
