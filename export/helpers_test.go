@@ -65,7 +65,11 @@ type stack struct {
 	clock   *clock
 }
 
-// clock is the stack's time, which a test moves forward (retention waits years).
+// clock is the stack's time, which a test moves forward (retention waits years). Every
+// reading moves it a microsecond on, as a real clock would between two registrations: the
+// dossier lists documents in the order they were registered, and two documents registered at
+// the same instant would be listed in the order of their IDs, whose random part decides
+// within a millisecond.
 type clock struct {
 	mu sync.Mutex
 	t  time.Time
@@ -74,6 +78,7 @@ type clock struct {
 func (c *clock) now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.t = c.t.Add(time.Microsecond)
 	return c.t
 }
 
