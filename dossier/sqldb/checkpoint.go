@@ -45,13 +45,14 @@ type checkpointer struct {
 	path          string
 	log           *slog.Logger
 	truncatePages int
-	commits       *atomic.Uint64 // writes committed through DB.Update
 	stop          chan struct{}
 	wg            sync.WaitGroup
 }
 
+// startCheckpointer starts checkpointing on db, watching commits (the writes committed
+// through DB.Update) to tell a pause in the writes.
 func startCheckpointer(db *sql.DB, path string, o sqliteOptions, commits *atomic.Uint64) *checkpointer {
-	c := &checkpointer{db: db, path: path, log: o.log, truncatePages: o.truncatePages, commits: commits, stop: make(chan struct{})}
+	c := &checkpointer{db: db, path: path, log: o.log, truncatePages: o.truncatePages, stop: make(chan struct{})}
 	c.wg.Go(func() {
 		t := time.NewTicker(o.idle)
 		defer t.Stop()
