@@ -38,8 +38,10 @@ const (
 // commit then starts the log from its beginning again. While writes go on, it checkpoints
 // once per busy interval, and when that finds the log past truncatePages (64 MiB), it empties
 // it with a TRUNCATE checkpoint, which holds the writers until it is done. During a long run
-// that is about one sync per 64 MiB of commits instead of one per 4 MiB. What is committed is
-// as safe as before: checkpoints only move it from the log into the database file.
+// that is one or two syncs a minute instead of one per 4 MiB of commits. Once a checkpoint has
+// copied the whole log, nothing is done until the next commit: an idle daemon is left alone.
+// What is committed is as safe as before: checkpoints only move it from the log into the
+// database file.
 type checkpointer struct {
 	db            *sql.DB
 	path          string
@@ -57,6 +59,10 @@ func startCheckpointer(db *sql.DB, path string, o sqliteOptions, commits *atomic
 		t := time.NewTicker(o.idle)
 		defer t.Stop()
 		seen, last := commits.Load(), time.Now()
+		// copiedAt is the commit count when a checkpoint last copied the whole log: until the
+		// next commit there is nothing to copy, and an idle database is left alone.
+		var copiedAt uint64
+		copiedAll := false
 		for {
 			select {
 			case <-c.stop:
@@ -66,34 +72,42 @@ func startCheckpointer(db *sql.DB, path string, o sqliteOptions, commits *atomic
 			n := commits.Load()
 			idle := n == seen
 			seen = n
+			if copiedAll && n == copiedAt {
+				continue
+			}
 			if !idle && time.Since(last) < o.busy {
 				continue
 			}
 			last = time.Now()
-			if err := c.checkpoint(context.Background()); err != nil {
+			all, err := c.checkpoint(context.Background())
+			if err != nil {
 				c.log.Warn("sqlite: checkpoint the write-ahead log (tried again)", "db", c.path, "err", err)
 			}
+			copiedAll, copiedAt = all, n
 		}
 	})
 	return c
 }
 
 // checkpoint copies the log back once: PASSIVE, then TRUNCATE when the log has grown past
-// truncatePages.
-func (c *checkpointer) checkpoint(ctx context.Context) error {
+// truncatePages. It reports whether every page of the log is now in the database file (a
+// reader on an older snapshot can keep a PASSIVE checkpoint from copying the newest pages).
+func (c *checkpointer) checkpoint(ctx context.Context) (all bool, err error) {
 	var busy, pages, copied int
-	if err := c.db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &pages, &copied); err != nil {
-		return fmt.Errorf("passive checkpoint: %w", err)
-	}
-	if pages < c.truncatePages {
-		return nil
-	}
 	start := time.Now()
+	if err := c.db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &pages, &copied); err != nil {
+		return false, fmt.Errorf("passive checkpoint: %w", err)
+	}
+	c.log.Debug("sqlite: write-ahead log copied back", "db", c.path, "pages", pages, "copied", copied, "took", time.Since(start))
+	if pages < c.truncatePages {
+		return copied == pages, nil
+	}
+	start = time.Now()
 	if err := c.db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &pages, &copied); err != nil {
-		return fmt.Errorf("truncate checkpoint: %w", err)
+		return false, fmt.Errorf("truncate checkpoint: %w", err)
 	}
 	c.log.Debug("sqlite: write-ahead log emptied", "db", c.path, "busy", busy != 0, "took", time.Since(start))
-	return nil
+	return busy == 0, nil
 }
 
 // close stops the checkpointer and closes its connection.

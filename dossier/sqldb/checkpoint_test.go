@@ -3,8 +3,10 @@ package sqldb
 import (
 	"bytes"
 	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -116,5 +118,52 @@ func TestALongRunOfCommitsKeepsTheLogBounded(t *testing.T) {
 	}
 	if rows != n || sum != n*size {
 		t.Fatalf("read back %d rows of %d bytes in all, want %d of %d", rows, sum, n, n*size)
+	}
+}
+
+// countingHandler counts the log records whose message is msg.
+type countingHandler struct {
+	msg string
+	n   *atomic.Int64
+}
+
+func (h countingHandler) Enabled(context.Context, slog.Level) bool { return true }
+func (h countingHandler) Handle(_ context.Context, r slog.Record) error {
+	if r.Message == h.msg {
+		h.n.Add(1)
+	}
+	return nil
+}
+func (h countingHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h countingHandler) WithGroup(string) slog.Handler      { return h }
+
+// TestAnIdleDatabaseIsLeftAloneOnceItsLogIsCopiedBack: after the checkpoint that copies the
+// last commit into the database file, the checkpointer does nothing until the next commit
+// (it used to run a checkpoint every idle interval for as long as the daemon ran).
+func TestAnIdleDatabaseIsLeftAloneOnceItsLogIsCopiedBack(t *testing.T) {
+	const idle = 20 * time.Millisecond
+	var checkpoints atomic.Int64
+	log := slog.New(countingHandler{msg: "sqlite: write-ahead log copied back", n: &checkpoints})
+	db, _ := checkpointDB(t, WithCheckpoints(idle, time.Minute), WithLogger(log))
+	// after waits until a checkpoint beyond the first n has run, and returns how many have.
+	after := func(n int64) int64 {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for checkpoints.Load() <= n {
+			if time.Now().After(deadline) {
+				t.Fatalf("no checkpoint within 5 s of a commit (%d before it)", n)
+			}
+			time.Sleep(time.Millisecond)
+		}
+		return checkpoints.Load()
+	}
+	n := after(0) // the table's creation is copied back
+	for i := range 3 {
+		time.Sleep(20 * idle)
+		if got := checkpoints.Load(); got != n {
+			t.Fatalf("after commit %d: %d more checkpoints while nothing was committed, want none", i, got-n)
+		}
+		insert(t, db, i, 1000)
+		n = after(n) // and so is each insert
 	}
 }
