@@ -55,7 +55,8 @@ type sqliteOptions struct {
 	truncatePages int
 }
 
-// WithLogger sets where the database reports the background checkpoints it could not do.
+// WithLogger sets where the database reports its background checkpoints: those it could not
+// do as warnings, each one done at debug level.
 func WithLogger(l *slog.Logger) SQLiteOption { return func(o *sqliteOptions) { o.log = l } }
 
 // WithCheckpoints sets when the write-ahead log is copied back into the database file: after
