@@ -224,10 +224,15 @@ func peakHeap(fn func()) float64 {
 // ZAAKARCHIEF_BENCH_LINK=RATE (a tc rate such as 1gbit; needs root) limits the loopback
 // interface to that rate with a token bucket while the benchmark runs, so that every leg
 // shares one link of known speed; it shapes all loopback traffic of the machine meanwhile.
+// ZAAKARCHIEF_BENCH_SPLIT=1 gives client and server cores of their own while the legs run (see
+// splitCPUs); with ZAAKARCHIEF_S3_DIR on a file system of its own as well, the server stands
+// for a machine at the other end of a network as fast as loopback, and each leg's client work
+// either hides behind the server's or shows in the wall time.
 //
 //	go test ./archive -run '^$' -bench ArchiveVersusPlainCopy -benchtime 5x
 //	ZAAKARCHIEF_BENCH_ZAKEN=1000 go test ./archive -run '^$' -bench ArchiveVersusPlainCopy -benchtime 1x -timeout 3h
 //	ZAAKARCHIEF_BENCH_LINK=1gbit go test ./archive -run '^$' -bench ArchiveVersusPlainCopy -benchtime 3x
+//	ZAAKARCHIEF_BENCH_SPLIT=1 go test ./archive -run '^$' -bench ArchiveVersusPlainCopy -benchtime 3x
 func BenchmarkArchiveVersusPlainCopy(b *testing.B) {
 	nZaken := envInt("ZAAKARCHIEF_BENCH_ZAKEN", 50)
 	nDocs := envInt("ZAAKARCHIEF_BENCH_DOCS", 10)
@@ -452,6 +457,11 @@ func BenchmarkArchiveVersusPlainCopy(b *testing.B) {
 			walls["archive"].Seconds(), walls["minio"].Seconds(), walls["minio-sip"].Seconds(), walls["target-sip"].Seconds(), walls["rclone"].Seconds())
 	}
 	b.StopTimer()
+	// The setup above uses every core; the legs run on their share.
+	split := os.Getenv("ZAAKARCHIEF_BENCH_SPLIT") != ""
+	if split {
+		splitCPUs(b, srv.Pid)
+	}
 	for w := range envInt("ZAAKARCHIEF_BENCH_WARMUP", 1) {
 		before := written
 		logWalls(fmt.Sprintf("warm-up round %d (untimed)", w), round(0, false))
@@ -503,8 +513,12 @@ func BenchmarkArchiveVersusPlainCopy(b *testing.B) {
 	if link == "" {
 		link = "unlimited"
 	}
-	b.Logf("%d zaken x %d documents, %.1f MB of documents, %d files; archive wrote %.1f MB in all (documents and metadata); %d workers; loopback %s",
-		nZaken, nDocs, float64(docBytes)/1e6, len(files), float64(written)/n/1e6, workers, link)
+	cores := "shared by client and server"
+	if split {
+		cores = "split between client and server"
+	}
+	b.Logf("%d zaken x %d documents, %.1f MB of documents, %d files; archive wrote %.1f MB in all (documents and metadata); %d workers; loopback %s; cores %s",
+		nZaken, nDocs, float64(docBytes)/1e6, len(files), float64(written)/n/1e6, workers, link, cores)
 }
 
 // shapeLoopback limits the loopback interface to rate (tc's notation) with a token bucket
@@ -520,6 +534,71 @@ func shapeLoopback(b *testing.B, rate string) {
 			b.Errorf("remove the loopback limit: %v\n%s", err, out)
 		}
 	})
+}
+
+// splitCPUs gives this process the first half of the CPUs it may run on and the S3 server
+// (process serverPid, every thread) the rest, until the benchmark ends, and sets GOMAXPROCS to
+// the client's share. On one machine client and server otherwise compete for the same cores,
+// and a leg's wall time follows the CPU both use together; a server on its own cores behaves
+// as one across a network, where the client's work overlaps with the server's. It needs
+// taskset (Debian util-linux) and at least two CPUs; new threads inherit the affinity of the
+// thread that creates them.
+func splitCPUs(b *testing.B, serverPid int) {
+	if serverPid == 0 {
+		b.Fatal("ZAAKARCHIEF_BENCH_SPLIT: the S3 server is external; its cores cannot be set")
+	}
+	out, err := exec.Command("taskset", "-p", strconv.Itoa(os.Getpid())).CombinedOutput()
+	if err != nil {
+		b.Fatalf("ZAAKARCHIEF_BENCH_SPLIT: read this process's CPUs: %v\n%s", err, out)
+	}
+	cpus, err := affinityCPUs(string(out))
+	if err != nil || len(cpus) < 2 {
+		b.Fatalf("ZAAKARCHIEF_BENCH_SPLIT: needs two CPUs or more, taskset says %q (%v)", strings.TrimSpace(string(out)), err)
+	}
+	join := func(xs []int) string {
+		s := make([]string, len(xs))
+		for i, x := range xs {
+			s[i] = strconv.Itoa(x)
+		}
+		return strings.Join(s, ",")
+	}
+	client, server := cpus[:len(cpus)/2], cpus[len(cpus)/2:]
+	pin := func(pid int, set []int) {
+		if out, err := exec.Command("taskset", "-a", "-p", "-c", join(set), strconv.Itoa(pid)).CombinedOutput(); err != nil {
+			b.Fatalf("ZAAKARCHIEF_BENCH_SPLIT: pin process %d to CPUs %s: %v\n%s", pid, join(set), err, out)
+		}
+	}
+	pin(serverPid, server)
+	pin(os.Getpid(), client)
+	procs := runtime.GOMAXPROCS(len(client))
+	b.Cleanup(func() {
+		runtime.GOMAXPROCS(procs)
+		pin(os.Getpid(), cpus)
+	})
+	b.Logf("cores: client (this process) %s, S3 server %s", join(client), join(server))
+}
+
+// affinityCPUs reads the CPUs of taskset -p's answer ("pid 1's current affinity mask: 3"):
+// the mask in hexadecimal, lowest CPU first.
+func affinityCPUs(out string) ([]int, error) {
+	_, mask, ok := strings.Cut(out, "affinity mask:")
+	if !ok {
+		return nil, fmt.Errorf("no mask in %q", out)
+	}
+	mask = strings.ReplaceAll(strings.TrimSpace(mask), ",", "")
+	var cpus []int
+	for pos := 0; pos < len(mask); pos++ {
+		d, err := strconv.ParseUint(mask[len(mask)-1-pos:len(mask)-pos], 16, 8)
+		if err != nil {
+			return nil, fmt.Errorf("mask %q: %w", mask, err)
+		}
+		for bit := range 4 {
+			if d&(1<<bit) != 0 {
+				cpus = append(cpus, pos*4+bit)
+			}
+		}
+	}
+	return cpus, nil
 }
 
 // cpuUse is CPU time used so far by this process and by the S3 server process (user plus system).
@@ -610,4 +689,24 @@ func freeAddr(b *testing.B) string {
 	}
 	defer l.Close()
 	return l.Addr().String()
+}
+
+func TestAffinityCPUsReadsTasksetsMask(t *testing.T) {
+	for _, c := range []struct {
+		out  string
+		want []int
+	}{
+		{"pid 7's current affinity mask: 3\n", []int{0, 1}},
+		{"pid 7's current affinity mask: 2", []int{1}},
+		{"pid 7's current affinity mask: f0", []int{4, 5, 6, 7}},
+		{"pid 7's current affinity mask: 1,00000001", []int{0, 32}},
+	} {
+		got, err := affinityCPUs(c.out)
+		if err != nil || !slices.Equal(got, c.want) {
+			t.Errorf("affinityCPUs(%q) = %v, %v; want %v", c.out, got, err, c.want)
+		}
+	}
+	if _, err := affinityCPUs("taskset: bad"); err == nil {
+		t.Error("an answer without a mask is not an error")
+	}
 }
