@@ -8,19 +8,19 @@ import (
 	"zaakarchief/dossier/sqldb"
 )
 
-// SetArchiefstatus records that a zaak was archived (gearchiveerd,
+// setArchiefstatus records that a zaak was archived (gearchiveerd,
 // gearchiveerd_procestermijn_onbekend) or transferred (overgedragen), inside tx, with the rules
 // of the ZGW Zaken API: every document of the zaak becomes gearchiveerd, and archiefnominatie
 // must be set; archiefactiedatum too, except for gearchiveerd_procestermijn_onbekend. After
 // this the dossier refuses further changes to the zaak's parts. The change is audited in the
 // zaak's chain as actor.
-func SetArchiefstatus(ctx context.Context, tx *sqldb.Tx, zaak, status string, actor Actor, details any, now time.Time) error {
+func setArchiefstatus(ctx context.Context, tx *sqldb.Tx, zaak, status string, actor Actor, details any, now time.Time) error {
 	switch status {
 	case ArchiefstatusGearchiveerd, ArchiefstatusProcestermijnOnb, ArchiefstatusOvergedragen, ArchiefstatusNogTeArchiveren:
 	default:
 		return invalid("archiefstatus", "%q is not an archiefstatus", status)
 	}
-	z, err := GetZaak(ctx, tx, zaak)
+	z, err := getZaak(ctx, tx, zaak)
 	if err != nil {
 		return err
 	}
@@ -41,9 +41,9 @@ func SetArchiefstatus(ctx context.Context, tx *sqldb.Tx, zaak, status string, ac
 	van := z.Archief.Archiefstatus
 	z.Archief.Archiefstatus = status
 	z.Gewijzigd = now
-	if err := UpdateZaak(ctx, tx, z); err != nil {
+	if err := updateZaak(ctx, tx, z); err != nil {
 		return err
 	}
-	_, err = AppendAudit(ctx, tx, zaak, actor, z.Fase, "archiefstatus.gezet", map[string]any{"van": van, "naar": status, "details": details}, now)
+	_, err = appendAudit(ctx, tx, zaak, actor, z.Fase, "archiefstatus.gezet", map[string]any{"van": van, "naar": status, "details": details}, now)
 	return err
 }

@@ -47,9 +47,9 @@ func (e *AuditEntry) ComputeHash() string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// AppendAudit appends an entry to the chain of its zaak inside tx: it fills ID, Volgnummer,
+// appendAudit appends an entry to the chain of its zaak inside tx: it fills ID, Volgnummer,
 // VorigeHash and Hash. details is marshalled to JSON.
-func AppendAudit(ctx context.Context, tx *sqldb.Tx, zaak string, actor Actor, fase int, actie string, details any, now time.Time) (*AuditEntry, error) {
+func appendAudit(ctx context.Context, tx *sqldb.Tx, zaak string, actor Actor, fase int, actie string, details any, now time.Time) (*AuditEntry, error) {
 	raw, err := json.Marshal(details)
 	if err != nil {
 		return nil, fmt.Errorf("audit %s: %w", actie, err)
@@ -80,8 +80,8 @@ func AppendAudit(ctx context.Context, tx *sqldb.Tx, zaak string, actor Actor, fa
 	return e, nil
 }
 
-// AuditTrail returns the chain of one zaak in order.
-func AuditTrail(ctx context.Context, tx *sqldb.Tx, zaak string) ([]AuditEntry, error) {
+// auditTrail returns the chain of one zaak in order.
+func auditTrail(ctx context.Context, tx *sqldb.Tx, zaak string) ([]AuditEntry, error) {
 	var out []AuditEntry
 	err := scanAudit(ctx, tx, `SELECT id, zaak, volgnummer, tijd, organisatie, rol, token, fase, actie, details, vorige_hash, hash
 		FROM audit WHERE zaak = ? ORDER BY volgnummer`, []any{zaak}, func(e AuditEntry) error {
@@ -161,9 +161,9 @@ func (v *ChainVerifier) Next(e AuditEntry) {
 	v.prev, v.volg = e.Hash, e.Volgnummer
 }
 
-// VerifyAudit walks every chain in the store and returns what does not hold, and how many
+// verifyAudit walks every chain in the store and returns what does not hold, and how many
 // entries it checked.
-func VerifyAudit(ctx context.Context, db *sqldb.DB) ([]ChainBreak, int, error) {
+func verifyAudit(ctx context.Context, db *sqldb.DB) ([]ChainBreak, int, error) {
 	var v ChainVerifier
 	err := db.View(ctx, func(tx *sqldb.Tx) error {
 		return scanAudit(ctx, tx, `SELECT id, zaak, volgnummer, tijd, organisatie, rol, token, fase, actie, details, vorige_hash, hash

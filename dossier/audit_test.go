@@ -29,7 +29,7 @@ func appendN(t *testing.T, db *sqldb.DB, zaak string, n int) {
 	ctx := context.Background()
 	for i := 0; i < n; i++ {
 		err := db.Update(ctx, func(tx *sqldb.Tx) error {
-			_, err := AppendAudit(ctx, tx, zaak, Actor{Organisatie: "gemeente", Rol: RolOrganisatie, TokenID: "t1"}, 1,
+			_, err := appendAudit(ctx, tx, zaak, Actor{Organisatie: "gemeente", Rol: RolOrganisatie, TokenID: "t1"}, 1,
 				"test.actie", map[string]int{"i": i}, time.Date(2026, 1, 2, 3, 4, 5, i, time.UTC))
 			return err
 		})
@@ -44,7 +44,7 @@ func TestAuditChainVerifiesUntouched(t *testing.T) {
 	appendN(t, db, "ZAAK-1", 5)
 	appendN(t, db, "ZAAK-2", 3)
 	appendN(t, db, "", 2)
-	breaks, n, err := VerifyAudit(context.Background(), db)
+	breaks, n, err := verifyAudit(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ func TestAuditVerifyDetectsTampering(t *testing.T) {
 			if _, err := db.W.Exec(tc.tamper); err != nil {
 				t.Fatal(err)
 			}
-			breaks, _, err := VerifyAudit(context.Background(), db)
+			breaks, _, err := verifyAudit(context.Background(), db)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -101,7 +101,7 @@ func TestAuditTrailIsInOrderPerZaak(t *testing.T) {
 	var trail []AuditEntry
 	err := db.View(context.Background(), func(tx *sqldb.Tx) error {
 		var err error
-		trail, err = AuditTrail(context.Background(), tx, "ZAAK-1")
+		trail, err = auditTrail(context.Background(), tx, "ZAAK-1")
 		return err
 	})
 	if err != nil {

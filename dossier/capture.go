@@ -147,7 +147,7 @@ func (s *Service) SetStatus(ctx context.Context, actor Actor, zaak string, n Nie
 				z.Archief = Archief{Archiefstatus: ArchiefstatusNogTeArchiveren}
 				details["heropend"] = true
 			}
-			if err := UpdateZaak(ctx, tx, z); err != nil {
+			if err := updateZaak(ctx, tx, z); err != nil {
 				return nil, err
 			}
 			out = Status{ID: newID(), Volgnummer: st.Volgnummer, Statustype: st.Omschrijving, DatumStatusGezet: gezet,
@@ -169,10 +169,10 @@ func (s *Service) closeZaak(ctx context.Context, tx *sqldb.Tx, z *Zaak) error {
 	if s.archief == nil {
 		return nil
 	}
-	if err := UpdateZaak(ctx, tx, z); err != nil {
+	if err := updateZaak(ctx, tx, z); err != nil {
 		return err
 	}
-	d, err := LoadDossier(ctx, tx, z.Identificatie)
+	d, err := loadDossier(ctx, tx, z.Identificatie)
 	if err != nil {
 		return err
 	}
@@ -289,7 +289,7 @@ func (s *Service) AddDocument(ctx context.Context, actor Actor, zaak string, m D
 	var zt *afspraak.Zaaktype
 	var fase int
 	err := s.db.View(ctx, func(tx *sqldb.Tx) error {
-		z, err := GetZaak(ctx, tx, zaak)
+		z, err := getZaak(ctx, tx, zaak)
 		if err != nil {
 			return err
 		}
@@ -363,7 +363,7 @@ func (s *Service) AddDocument(ctx context.Context, actor Actor, zaak string, m D
 // dropUnheldBlob removes content that no document holds (after a refused upload).
 func (s *Service) dropUnheldBlob(ctx context.Context, sha string) {
 	err := s.db.Update(ctx, func(tx *sqldb.Tx) error {
-		n, err := CountDocumentsWithContent(ctx, tx, sha)
+		n, err := countDocumentsWithContent(ctx, tx, sha)
 		if err != nil || n > 0 {
 			return err
 		}

@@ -8,13 +8,13 @@ import (
 	"zaakarchief/dossier/sqldb"
 )
 
-// DestroyZaak removes a zaak and everything recorded on it from the dossier store inside tx,
+// destroyZaak removes a zaak and everything recorded on it from the dossier store inside tx,
 // except its audit trail (the record of who did what stays). Content that no other zaak holds is
-// queued for deletion from the blob store; PurgeBlobs deletes it after the transaction commits,
+// queued for deletion from the blob store; Service.PurgeBlobs deletes it after the transaction commits,
 // so a crash in between is finished by the next purge. It returns how many documents went.
 // Package retention calls it when an approved destruction list is executed; the minimal record
 // of the zaak is retention's to keep.
-func DestroyZaak(ctx context.Context, tx *sqldb.Tx, zaak string, now time.Time) (int, error) {
+func destroyZaak(ctx context.Context, tx *sqldb.Tx, zaak string, now time.Time) (int, error) {
 	rows, err := tx.Query(ctx, `SELECT sha256 FROM documenten WHERE zaak = ? UNION SELECT sha256 FROM documentversies WHERE zaak = ?`, zaak, zaak)
 	if err != nil {
 		return 0, fmt.Errorf("destroy zaak %s: %w", zaak, err)
@@ -49,7 +49,7 @@ func DestroyZaak(ctx context.Context, tx *sqldb.Tx, zaak string, now time.Time) 
 		return 0, notFound("zaak %s bestaat niet", zaak)
 	}
 	for _, sha := range shas {
-		n, err := CountDocumentsWithContent(ctx, tx, sha)
+		n, err := countDocumentsWithContent(ctx, tx, sha)
 		if err != nil {
 			return 0, err
 		}
@@ -64,9 +64,9 @@ func DestroyZaak(ctx context.Context, tx *sqldb.Tx, zaak string, now time.Time) 
 	return docs, nil
 }
 
-// PurgeBlobs deletes queued content from the blob store, unless a document took the same bytes
+// purgeBlobs deletes queued content from the blob store, unless a document took the same bytes
 // again meanwhile. It returns how many blobs it deleted.
-func PurgeBlobs(ctx context.Context, db *sqldb.DB, blobs BlobStore) (int, error) {
+func purgeBlobs(ctx context.Context, db *sqldb.DB, blobs BlobStore) (int, error) {
 	var queued []string
 	err := db.View(ctx, func(tx *sqldb.Tx) error {
 		rows, err := tx.Query(ctx, `SELECT sha256 FROM te_verwijderen_blobs ORDER BY sha256`)
@@ -89,7 +89,7 @@ func PurgeBlobs(ctx context.Context, db *sqldb.DB, blobs BlobStore) (int, error)
 	deleted := 0
 	for _, sha := range queued {
 		err := db.Update(ctx, func(tx *sqldb.Tx) error {
-			n, err := CountDocumentsWithContent(ctx, tx, sha)
+			n, err := countDocumentsWithContent(ctx, tx, sha)
 			if err != nil {
 				return err
 			}

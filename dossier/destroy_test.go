@@ -6,7 +6,6 @@ import (
 	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"zaakarchief/dossier"
 	"zaakarchief/dossier/afspraak"
@@ -57,14 +56,14 @@ func (s *stack) zaakWithDocument(t *testing.T, content string) (string, string) 
 func (s *stack) destroy(t *testing.T, zaak string) int {
 	t.Helper()
 	ctx := context.Background()
-	err := s.db.Update(ctx, func(tx *sqldb.Tx) error {
-		_, err := dossier.DestroyZaak(ctx, tx, zaak, time.Now())
+	err := s.svc.Wijzig(ctx, func(w *dossier.Wijziging, _ *sqldb.Tx) error {
+		_, err := w.Vernietig(ctx, zaak, dossier.Actor{Rol: dossier.RolSysteem}, nil)
 		return err
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := dossier.PurgeBlobs(ctx, s.db, s.blobs)
+	n, err := s.svc.PurgeBlobs(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,8 +96,8 @@ func TestDestroyedZaakLeavesSharedContentWithItsLastHolder(t *testing.T) {
 		t.Fatalf("content of destroyed zaken still in the blob store: %v", err)
 	}
 	// The audit trail of a destroyed zaak stays: it is the record of who did what.
-	err = s.db.View(ctx, func(tx *sqldb.Tx) error {
-		trail, err := dossier.AuditTrail(ctx, tx, z1)
+	err = s.svc.Inzien(ctx, func(in *dossier.Inzage, _ *sqldb.Tx) error {
+		trail, err := in.AuditTrail(ctx, z1)
 		if err == nil && len(trail) == 0 {
 			err = errors.New("audit trail of the destroyed zaak is gone")
 		}
@@ -114,8 +113,8 @@ func TestPurgeAfterCrashFinishesQueuedDeletions(t *testing.T) {
 	ctx := context.Background()
 	z, sha := s.zaakWithDocument(t, "inhoud die weg moet")
 	// The destruction commits, then the process dies before the purge.
-	err := s.db.Update(ctx, func(tx *sqldb.Tx) error {
-		_, err := dossier.DestroyZaak(ctx, tx, z, time.Now())
+	err := s.svc.Wijzig(ctx, func(w *dossier.Wijziging, _ *sqldb.Tx) error {
+		_, err := w.Vernietig(ctx, z, dossier.Actor{Rol: dossier.RolSysteem}, nil)
 		return err
 	})
 	if err != nil {
@@ -124,11 +123,11 @@ func TestPurgeAfterCrashFinishesQueuedDeletions(t *testing.T) {
 	if _, err := s.blobs.Open(ctx, sha); err != nil {
 		t.Fatalf("content deleted before the purge: %v", err)
 	}
-	n, err := dossier.PurgeBlobs(ctx, s.db, s.blobs)
+	n, err := s.svc.PurgeBlobs(ctx)
 	if err != nil || n != 1 {
 		t.Fatalf("purge after restart: %d, %v; want 1 blob deleted", n, err)
 	}
-	if n, err := dossier.PurgeBlobs(ctx, s.db, s.blobs); err != nil || n != 0 {
+	if n, err := s.svc.PurgeBlobs(ctx); err != nil || n != 0 {
 		t.Fatalf("second purge: %d, %v; want nothing left to do", n, err)
 	}
 }

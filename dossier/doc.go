@@ -15,5 +15,5 @@
 // It does not decide retention (package retention implements Archiefbepaler and is called when a
 // zaak closes), build archive packages (package archive) or exports (package export): those read
 // the dossier through LoadDossier, ListZaken and AuditTrail, and change it only through
-// SetArchiefstatus and DestroyZaak.
+// setArchiefstatus and DestroyZaak.
 package dossier

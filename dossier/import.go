@@ -110,7 +110,7 @@ func (s *Service) ImportZaak(ctx context.Context, actor Actor, n GeimporteerdeZa
 		if n.Bron != "" {
 			details["bron"] = n.Bron
 		}
-		_, err = AppendAudit(ctx, tx, z.Identificatie, actor, z.Fase, "zaak.aangemaakt", details, now)
+		_, err = appendAudit(ctx, tx, z.Identificatie, actor, z.Fase, "zaak.aangemaakt", details, now)
 		if err != nil {
 			return err
 		}
@@ -145,7 +145,7 @@ func (s *Service) AddDocumentVersie(ctx context.Context, actor Actor, zaak, docu
 	}
 	var fase, versie int
 	err := s.db.View(ctx, func(tx *sqldb.Tx) error {
-		z, err := GetZaak(ctx, tx, zaak)
+		z, err := getZaak(ctx, tx, zaak)
 		if err != nil {
 			return err
 		}

@@ -21,7 +21,7 @@ func (s *Service) Dossier(ctx context.Context, actor Actor, zaak string) (*Dossi
 	var d *Dossier
 	err := s.db.View(ctx, func(tx *sqldb.Tx) error {
 		var err error
-		d, err = LoadDossier(ctx, tx, zaak)
+		d, err = loadDossier(ctx, tx, zaak)
 		return err
 	})
 	if err != nil {
@@ -124,7 +124,7 @@ type ZakenPage struct {
 	Results []Zaak `json:"results"`
 }
 
-// ListZaken returns a page of zaken that match q.
+// listZaken returns a page of zaken that match q.
 func (s *Service) ListZaken(ctx context.Context, actor Actor, q ZakenQuery) (*ZakenPage, error) {
 	if err := requireRole(actor, rolesThatRead...); err != nil {
 		return nil, err
@@ -170,13 +170,13 @@ func (s *Service) ListZaken(ctx context.Context, actor Actor, q ZakenQuery) (*Za
 	}
 	page := &ZakenPage{Page: q.Page, Results: []Zaak{}}
 	err := s.db.View(ctx, func(tx *sqldb.Tx) error {
-		n, err := CountZaken(ctx, tx, f)
+		n, err := countZaken(ctx, tx, f)
 		if err != nil {
 			return err
 		}
 		page.Count = n
 		f.Offset, f.Limit = (q.Page-1)*q.PageSize, q.PageSize
-		zaken, err := ListZaken(ctx, tx, f)
+		zaken, err := listZaken(ctx, tx, f)
 		if err != nil {
 			return err
 		}

@@ -120,7 +120,7 @@ func (s *Service) capture(ctx context.Context, actor Actor, st captureStep) erro
 	now := s.now()
 	var fase int
 	err := s.db.Update(ctx, func(tx *sqldb.Tx) error {
-		z, err := GetZaak(ctx, tx, st.zaak)
+		z, err := getZaak(ctx, tx, st.zaak)
 		if err != nil {
 			return err
 		}
@@ -149,7 +149,7 @@ func (s *Service) capture(ctx context.Context, actor Actor, st captureStep) erro
 		if err := s.rederive(ctx, tx, z); err != nil {
 			return err
 		}
-		_, err = AppendAudit(ctx, tx, z.Identificatie, actor, z.Fase, st.actie, details, now)
+		_, err = appendAudit(ctx, tx, z.Identificatie, actor, z.Fase, st.actie, details, now)
 		return err
 	})
 	if err != nil {
@@ -169,7 +169,7 @@ func (s *Service) recordRefusal(ctx context.Context, actor Actor, zaak string, f
 		details["regel"] = f.Rule
 	}
 	err := s.db.Update(ctx, func(tx *sqldb.Tx) error {
-		_, err := AppendAudit(ctx, tx, zaak, actor, fase, "geweigerd", details, now)
+		_, err := appendAudit(ctx, tx, zaak, actor, fase, "geweigerd", details, now)
 		return err
 	})
 	if err != nil {
@@ -184,7 +184,7 @@ func (s *Service) rederive(ctx context.Context, tx *sqldb.Tx, z *Zaak) error {
 	if s.archief == nil || z.Einddatum == nil || z.Archief.Archiefactiedatum != nil || z.Archief.Uitgesteld == "" {
 		return nil
 	}
-	d, err := LoadDossier(ctx, tx, z.Identificatie)
+	d, err := loadDossier(ctx, tx, z.Identificatie)
 	if err != nil {
 		return err
 	}
@@ -194,5 +194,5 @@ func (s *Service) rederive(ctx context.Context, tx *sqldb.Tx, z *Zaak) error {
 	}
 	z.Archief = a
 	z.Gewijzigd = s.now()
-	return UpdateZaak(ctx, tx, z)
+	return updateZaak(ctx, tx, z)
 }

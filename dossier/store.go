@@ -72,8 +72,8 @@ func scanZaak(r rowScanner) (*Zaak, error) {
 	return &z, nil
 }
 
-// GetZaak reads one zaak; ErrNotFound when it does not exist.
-func GetZaak(ctx context.Context, tx *sqldb.Tx, id string) (*Zaak, error) {
+// getZaak reads one zaak; ErrNotFound when it does not exist.
+func getZaak(ctx context.Context, tx *sqldb.Tx, id string) (*Zaak, error) {
 	z, err := scanZaak(tx.QueryRow(ctx, `SELECT `+zaakColumns+` FROM zaken WHERE identificatie = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("zaak %s bestaat niet", id)
@@ -96,8 +96,8 @@ func insertZaak(ctx context.Context, tx *sqldb.Tx, z *Zaak) error {
 	return nil
 }
 
-// UpdateZaak writes the mutable fields of a zaak (phase, dates, archival fields).
-func UpdateZaak(ctx context.Context, tx *sqldb.Tx, z *Zaak) error {
+// updateZaak writes the mutable fields of a zaak (phase, dates, archival fields).
+func updateZaak(ctx context.Context, tx *sqldb.Tx, z *Zaak) error {
 	_, err := tx.Exec(ctx, `UPDATE zaken SET einddatum = ?, fase = ?, fase_sinds = ?, archiefnominatie = ?,
 		archiefactiedatum = ?, archiefstatus = ?, startdatum_bewaartermijn = ?, archief_uitgesteld = ?, gewijzigd = ?
 		WHERE identificatie = ?`,
@@ -124,9 +124,9 @@ func nextZaaknummer(ctx context.Context, tx *sqldb.Tx, bron string, jaar int) (i
 	return n, nil
 }
 
-// LoadDossier reads a zaak with everything recorded on it.
-func LoadDossier(ctx context.Context, tx *sqldb.Tx, id string) (*Dossier, error) {
-	z, err := GetZaak(ctx, tx, id)
+// loadDossier reads a zaak with everything recorded on it.
+func loadDossier(ctx context.Context, tx *sqldb.Tx, id string) (*Dossier, error) {
+	z, err := getZaak(ctx, tx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -273,6 +273,15 @@ type ZaakFilter struct {
 	Zaaktype string
 	// Fasen, when not nil, keeps zaken of these zaaktypen in these phases (volgnummers).
 	Fasen map[string][]int
+	// Afgesloten keeps the zaken that have an einddatum.
+	Afgesloten bool
+	// Archiefnominatie, when set, keeps the zaken with this archiefnominatie.
+	Archiefnominatie string
+	// ArchiefactiedatumTot, when set, keeps the zaken whose archiefactiedatum is on or before
+	// this date.
+	ArchiefactiedatumTot *Datum
+	// Archiefstatussen, when not empty, keeps the zaken with one of these archiefstatussen.
+	Archiefstatussen []string
 	// Offset and Limit page through the result; Limit 0 means all.
 	Offset, Limit int
 }
@@ -281,8 +290,25 @@ func (f ZaakFilter) where() (string, []any, bool) {
 	var where []string
 	var args []any
 	if f.Zaaktype != "" {
-		where = append(where, "zaaktype = ?")
+		where = append(where, "z.zaaktype = ?")
 		args = append(args, f.Zaaktype)
+	}
+	if f.Afgesloten {
+		where = append(where, "z.einddatum IS NOT NULL")
+	}
+	if f.Archiefnominatie != "" {
+		where = append(where, "z.archiefnominatie = ?")
+		args = append(args, f.Archiefnominatie)
+	}
+	if f.ArchiefactiedatumTot != nil {
+		where = append(where, "z.archiefactiedatum IS NOT NULL AND z.archiefactiedatum <= ?")
+		args = append(args, f.ArchiefactiedatumTot.String())
+	}
+	if len(f.Archiefstatussen) > 0 {
+		where = append(where, "z.archiefstatus IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(f.Archiefstatussen)), ", ")+")")
+		for _, st := range f.Archiefstatussen {
+			args = append(args, st)
+		}
 	}
 	if f.Fasen != nil {
 		if len(f.Fasen) == 0 {
@@ -296,7 +322,7 @@ func (f ZaakFilter) where() (string, []any, bool) {
 		var or []string
 		for _, zt := range types {
 			fasen := f.Fasen[zt]
-			or = append(or, "(zaaktype = ? AND fase IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(fasen)), ", ")+"))")
+			or = append(or, "(z.zaaktype = ? AND z.fase IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(fasen)), ", ")+"))")
 			args = append(args, zt)
 			for _, n := range fasen {
 				args = append(args, n)
@@ -310,26 +336,26 @@ func (f ZaakFilter) where() (string, []any, bool) {
 	return " WHERE " + strings.Join(where, " AND "), args, true
 }
 
-// CountZaken counts the zaken that match f.
-func CountZaken(ctx context.Context, tx *sqldb.Tx, f ZaakFilter) (int, error) {
+// countZaken counts the zaken that match f.
+func countZaken(ctx context.Context, tx *sqldb.Tx, f ZaakFilter) (int, error) {
 	w, args, ok := f.where()
 	if !ok {
 		return 0, nil
 	}
 	var n int
-	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM zaken`+w, args...).Scan(&n); err != nil {
+	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM zaken z`+w, args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count zaken: %w", err)
 	}
 	return n, nil
 }
 
-// ListZaken returns the zaken that match f, ordered by identificatie.
-func ListZaken(ctx context.Context, tx *sqldb.Tx, f ZaakFilter) ([]Zaak, error) {
+// listZaken returns the zaken that match f, ordered by identificatie.
+func listZaken(ctx context.Context, tx *sqldb.Tx, f ZaakFilter) ([]Zaak, error) {
 	w, args, ok := f.where()
 	if !ok {
 		return nil, nil
 	}
-	q := `SELECT ` + zaakColumns + ` FROM zaken` + w + ` ORDER BY identificatie`
+	q := `SELECT ` + zaakColumns + ` FROM zaken z` + w + ` ORDER BY z.identificatie`
 	if f.Limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, f.Offset)
 	}
@@ -349,9 +375,31 @@ func ListZaken(ctx context.Context, tx *sqldb.Tx, f ZaakFilter) ([]Zaak, error) 
 	return out, rows.Err()
 }
 
-// CountDocumentsWithContent counts the documents and earlier document versions, in any zaak,
+// resultaattypen returns the resultaattype of every zaak that matches f and has one.
+func resultaattypen(ctx context.Context, tx *sqldb.Tx, f ZaakFilter) (map[string]string, error) {
+	w, args, ok := f.where()
+	if !ok {
+		return nil, nil
+	}
+	rows, err := tx.Query(ctx, `SELECT z.identificatie, r.resultaattype FROM zaken z JOIN resultaten r ON r.zaak = z.identificatie`+w, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read resultaattypen: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var z, r string
+		if err := rows.Scan(&z, &r); err != nil {
+			return nil, fmt.Errorf("read resultaattypen: %w", err)
+		}
+		out[z] = r
+	}
+	return out, rows.Err()
+}
+
+// countDocumentsWithContent counts the documents and earlier document versions, in any zaak,
 // that hold the content with this SHA-256: a blob may only be deleted when none does.
-func CountDocumentsWithContent(ctx context.Context, tx *sqldb.Tx, sha string) (int, error) {
+func countDocumentsWithContent(ctx context.Context, tx *sqldb.Tx, sha string) (int, error) {
 	var n int
 	if err := tx.QueryRow(ctx, `SELECT (SELECT COUNT(*) FROM documenten WHERE sha256 = ?) + (SELECT COUNT(*) FROM documentversies WHERE sha256 = ?)`, sha, sha).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count documents with %s: %w", sha, err)
@@ -359,9 +407,9 @@ func CountDocumentsWithContent(ctx context.Context, tx *sqldb.Tx, sha string) (i
 	return n, nil
 }
 
-// ZakenTeArchiveren lists the zaken ready for the archive, by identificatie: closed, with an
+// zakenTeArchiveren lists the zaken ready for the archive, by identificatie: closed, with an
 // archiefnominatie, and archiefstatus nog_te_archiveren (one indexed query).
-func ZakenTeArchiveren(ctx context.Context, tx *sqldb.Tx) ([]string, error) {
+func zakenTeArchiveren(ctx context.Context, tx *sqldb.Tx) ([]string, error) {
 	out, err := tx.Strings(ctx, `SELECT identificatie FROM zaken WHERE archiefstatus = ? AND archiefnominatie <> ''
 		AND einddatum IS NOT NULL ORDER BY identificatie`, ArchiefstatusNogTeArchiveren)
 	if err != nil {

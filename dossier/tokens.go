@@ -55,7 +55,7 @@ func (s *Service) CreateToken(ctx context.Context, organisatie, rol, omschrijvin
 		if err != nil {
 			return err
 		}
-		_, err = AppendAudit(ctx, tx, "", Actor{Rol: RolSysteem}, 0, "token.aangemaakt", t, now)
+		_, err = appendAudit(ctx, tx, "", Actor{Rol: RolSysteem}, 0, "token.aangemaakt", t, now)
 		return err
 	})
 	if err != nil {
@@ -111,7 +111,7 @@ func (s *Service) RevokeToken(ctx context.Context, id string) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return notFound("no active token with id %q", id)
 		}
-		_, err = AppendAudit(ctx, tx, "", Actor{Rol: RolSysteem}, 0, "token.ingetrokken", map[string]string{"token": id}, now)
+		_, err = appendAudit(ctx, tx, "", Actor{Rol: RolSysteem}, 0, "token.ingetrokken", map[string]string{"token": id}, now)
 		return err
 	})
 	if err != nil {
