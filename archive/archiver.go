@@ -5,6 +5,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"sync"
@@ -36,16 +37,19 @@ func Migrate(ctx context.Context, db *sqldb.DB) error {
 // daemon whose S3 endpoint is down at start-up still serves, and a later run reconnects.
 type Opener func(ctx context.Context) (target.Target, error)
 
-// HoldChecker reports, inside tx, whether a zaak is under a hold (bevriezing) that is in force.
-// Package retention answers it (retention.OnHold); nil means no zaak is ever held.
-type HoldChecker func(ctx context.Context, tx *sqldb.Tx, zaak string) (bool, error)
+// HoldChecker reports, inside the transaction of in and tx, whether a zaak is under a hold
+// (bevriezing) that is in force. Package retention answers it (retention.Service.Bevroren); nil
+// means no zaak is ever held.
+type HoldChecker func(ctx context.Context, in *dossier.Inzage, tx *sqldb.Tx, zaak string) (bool, error)
 
 // Options configures an Archiver.
 type Options struct {
-	// DB holds the dossiers and the archive journal (Migrate must have run).
+	// DB holds the archive journal (Migrate must have run); the archive reads and changes no
+	// dossier table through it.
 	DB *sqldb.DB
-	// Blobs holds the documents' content.
-	Blobs dossier.BlobStore
+	// Dossier is the dossier service: the archive reads the dossiers, their content and audit
+	// trail through it and records archiefstatus and audit entries with it.
+	Dossier *dossier.Service
 	// Afspraak is the agreement in force: zaaktypen, organisations, who archives what.
 	Afspraak *afspraak.Afspraak
 	// Lijsten loads the selectielijsten the zaaktypen name; nil means the embedded ones.
@@ -95,7 +99,8 @@ type Options struct {
 // a lock in the database.
 type Archiver struct {
 	db       *sqldb.DB
-	blobs    dossier.BlobStore
+	dossier  *dossier.Service
+	blobs    inhoudOpener
 	afspraak *afspraak.Afspraak
 	lijsten  *retention.Lijsten
 	open     Opener
@@ -118,15 +123,28 @@ type Archiver struct {
 	cached target.Target // the archive target once opened, for VerwijderPakket
 }
 
+// inhoudOpener opens document content by its SHA-256.
+type inhoudOpener interface {
+	Open(ctx context.Context, sha string) (io.ReadCloser, error)
+}
+
+// inhoud opens document content through the dossier service.
+type inhoud struct{ svc *dossier.Service }
+
+// Open returns the content with this SHA-256.
+func (i inhoud) Open(ctx context.Context, sha string) (io.ReadCloser, error) {
+	return i.svc.OpenInhoud(ctx, sha)
+}
+
 // actor is who the archive acts as in the audit trail.
 var actor = dossier.Actor{Organisatie: "", Rol: dossier.RolSysteem, TokenID: "archive"}
 
 // New builds an Archiver.
 func New(o Options) (*Archiver, error) {
-	if o.DB == nil || o.Blobs == nil || o.Afspraak == nil || o.Target == nil {
-		return nil, errors.New("archive: an archiver needs a database, a blob store, an agreement and a target")
+	if o.DB == nil || o.Dossier == nil || o.Afspraak == nil || o.Target == nil {
+		return nil, errors.New("archive: an archiver needs a database, the dossier service, an agreement and a target")
 	}
-	a := &Archiver{db: o.DB, blobs: o.Blobs, afspraak: o.Afspraak, lijsten: o.Lijsten, open: o.Target, edepot: o.EDepot,
+	a := &Archiver{db: o.DB, dossier: o.Dossier, blobs: inhoud{o.Dossier}, afspraak: o.Afspraak, lijsten: o.Lijsten, open: o.Target, edepot: o.EDepot,
 		mode: o.LockMode, holds: o.Holds, workers: o.Workers, partSize: o.PartSize, attempts: o.Attempts,
 		backoff: o.Backoff, timeout: o.AttemptTimeout, lease: o.LockLease, now: o.Now, loc: o.Location, log: o.Logger}
 	if a.lijsten == nil {

@@ -167,9 +167,9 @@ func (e *env) status(a dossier.Actor, zaak, st string) {
 func (e *env) dossier(id string) *dossier.Dossier {
 	e.tb.Helper()
 	var d *dossier.Dossier
-	err := e.db.View(context.Background(), func(tx *sqldb.Tx) error {
+	err := e.svc.Inzien(context.Background(), func(in *dossier.Inzage, _ *sqldb.Tx) error {
 		var err error
-		d, err = dossier.LoadDossier(context.Background(), tx, id)
+		d, err = in.Dossier(context.Background(), id)
 		return err
 	})
 	if err != nil {
@@ -186,9 +186,9 @@ func (e *env) zaak(id string) *dossier.Zaak {
 func (e *env) audit(zaak string) []dossier.AuditEntry {
 	e.tb.Helper()
 	var out []dossier.AuditEntry
-	err := e.db.View(context.Background(), func(tx *sqldb.Tx) error {
+	err := e.svc.Inzien(context.Background(), func(in *dossier.Inzage, _ *sqldb.Tx) error {
 		var err error
-		out, err = dossier.AuditTrail(context.Background(), tx, zaak)
+		out, err = in.AuditTrail(context.Background(), zaak)
 		return err
 	})
 	if err != nil {
@@ -238,7 +238,7 @@ func (e *env) str(query string, args ...any) string {
 // archiver builds an Archiver over env for tg, with retention's holds.
 func (e *env) archiver(tg target.Target, configure ...func(*archive.Options)) *archive.Archiver {
 	e.tb.Helper()
-	o := archive.Options{DB: e.db, Blobs: e.blobs, Afspraak: e.ag, Target: fixed(tg), Holds: e.ret.Bevroren,
+	o := archive.Options{DB: e.db, Dossier: e.svc, Afspraak: e.ag, Target: fixed(tg), Holds: e.ret.Bevroren,
 		Workers: 4, Backoff: 10 * time.Millisecond, Logger: e.log}
 	for _, c := range configure {
 		c(&o)

@@ -28,7 +28,7 @@ import (
 func (s *runState) herbeschrijven(ctx context.Context) error {
 	a := s.a
 	var todo []string
-	err := a.db.View(ctx, func(tx *sqldb.Tx) error {
+	err := a.dossier.Inzien(ctx, func(in *dossier.Inzage, tx *sqldb.Tx) error {
 		rows, err := tx.Query(ctx, `SELECT zaak, status, nominatie, brondatum, archiefactiedatum FROM archief_pakketten
 			WHERE doel = ? AND status IN (?, ?) ORDER BY zaak`, s.tgt.URL(), PakketGearchiveerd, PakketHerbeschrijven)
 		if err != nil {
@@ -56,7 +56,7 @@ func (s *runState) herbeschrijven(ctx context.Context) error {
 			return err
 		}
 		for _, p := range pakketten {
-			z, err := dossier.GetZaak(ctx, tx, p.zaak)
+			z, err := in.Zaak(ctx, p.zaak)
 			if errors.Is(err, dossier.ErrNotFound) {
 				continue // destroyed meanwhile; its package goes with the destruction list
 			}
@@ -171,7 +171,7 @@ func (s *runState) herbeschrijf(ctx context.Context, zaak string) (Item, error) 
 	}
 	now := a.now()
 	it.Status, it.Objecten, it.Bytes = ItemKlaar, int(pk.objecten.Load()), pk.bytes.Load()
-	err = a.db.Update(ctx, func(tx *sqldb.Tx) error {
+	err = a.dossier.WijzigOp(ctx, now, func(w *dossier.Wijziging, tx *sqldb.Tx) error {
 		if err := savePlan(ctx, tx, p); err != nil {
 			return err
 		}
@@ -183,7 +183,7 @@ func (s *runState) herbeschrijf(ctx context.Context, zaak string) (Item, error) 
 			"manifestSha256": p.ManifestSHA, "vorigManifestSha256": old.ManifestSHA,
 			"van":  map[string]any{"archiefnominatie": old.Nominatie, "brondatum": old.Brondatum, "archiefactiedatum": old.Archiefactiedatum},
 			"naar": map[string]any{"archiefnominatie": p.Nominatie, "brondatum": p.Brondatum, "archiefactiedatum": p.Archiefactiedatum}}
-		if _, err := dossier.AppendAudit(ctx, tx, zaak, actor, fase(ctx, tx, zaak), "archief.pakket.herbeschreven", details, now); err != nil {
+		if _, err := w.AuditInFase(ctx, zaak, actor, "archief.pakket.herbeschreven", details); err != nil {
 			return err
 		}
 		return recordItem(ctx, tx, s.info.ID, it, pk.start, now)

@@ -34,12 +34,12 @@ func (s *runState) reconcileHolds(ctx context.Context) error {
 		start := time.Now()
 		var p *pakketRow
 		var on bool
-		err := a.db.View(ctx, func(tx *sqldb.Tx) error {
+		err := a.dossier.Inzien(ctx, func(in *dossier.Inzage, tx *sqldb.Tx) error {
 			var err error
 			if p, err = loadPakket(ctx, tx, zaak); err != nil || p == nil {
 				return err
 			}
-			on, err = a.holds(ctx, tx, zaak)
+			on, err = a.holds(ctx, in, tx, zaak)
 			return err
 		})
 		status := ItemOngewijzigd
@@ -78,7 +78,7 @@ func (s *runState) setHold(ctx context.Context, p *pakketRow, on bool) error {
 		actie, telling = "archief.legal_hold.gezet", &s.holdsGezet
 	}
 	now := a.now()
-	err := a.db.Update(ctx, func(tx *sqldb.Tx) error {
+	err := a.dossier.WijzigOp(ctx, now, func(w *dossier.Wijziging, tx *sqldb.Tx) error {
 		v := 0
 		if on {
 			v = 1
@@ -86,8 +86,7 @@ func (s *runState) setHold(ctx context.Context, p *pakketRow, on bool) error {
 		if _, err := tx.Exec(ctx, `UPDATE archief_pakketten SET legal_hold = ? WHERE zaak = ?`, v, p.Zaak); err != nil {
 			return err
 		}
-		if _, err := dossier.AppendAudit(ctx, tx, p.Zaak, actor, fase(ctx, tx, p.Zaak), actie,
-			map[string]any{"run": s.info.ID, "doel": p.Doel, "map": p.Map, "objecten": n}, now); err != nil {
+		if _, err := w.AuditInFase(ctx, p.Zaak, actor, actie, map[string]any{"run": s.info.ID, "doel": p.Doel, "map": p.Map, "objecten": n}); err != nil {
 			return err
 		}
 		return recordItem(ctx, tx, s.info.ID, Item{Zaak: p.Zaak, Stap: StapLegalHold, Status: ItemKlaar, Objecten: n}, start, now)
@@ -162,7 +161,7 @@ func (a *Archiver) VerwijderPakket(ctx context.Context, zaak string) error {
 		return fmt.Errorf("archive: delete package of zaak %s from %s: %w", zaak, t.URL(), err)
 	}
 	now := a.now()
-	err = a.db.Update(ctx, func(tx *sqldb.Tx) error {
+	err = a.dossier.WijzigOp(ctx, now, func(w *dossier.Wijziging, tx *sqldb.Tx) error {
 		if err := setPakket(ctx, tx, zaak, PakketVerwijderd, ""); err != nil {
 			return err
 		}
@@ -171,8 +170,7 @@ func (a *Archiver) VerwijderPakket(ctx context.Context, zaak string) error {
 		if err := deleteObjectRows(ctx, tx, zaak); err != nil {
 			return err
 		}
-		_, err := dossier.AppendAudit(ctx, tx, zaak, actor, fase(ctx, tx, zaak), "archief.pakket.verwijderd",
-			map[string]any{"doel": p.Doel, "map": p.Map, "objecten": len(p.Objecten), "manifestSha256": p.ManifestSHA}, now)
+		_, err := w.AuditInFase(ctx, zaak, actor, "archief.pakket.verwijderd", map[string]any{"doel": p.Doel, "map": p.Map, "objecten": len(p.Objecten), "manifestSha256": p.ManifestSHA})
 		return err
 	})
 	if err != nil {

@@ -582,25 +582,16 @@ func placeholders(n int) string {
 	return string(b)
 }
 
-// teArchiveren lists the zaken ready to be archived (dossier.ZakenTeArchiveren).
+// teArchiveren lists the zaken ready to be archived (dossier.Inzage.ZakenTeArchiveren).
 func (a *Archiver) teArchiveren(ctx context.Context) ([]string, error) {
 	var out []string
-	err := a.db.View(ctx, func(tx *sqldb.Tx) error {
+	err := a.dossier.Inzien(ctx, func(in *dossier.Inzage, tx *sqldb.Tx) error {
 		var err error
-		out, err = dossier.ZakenTeArchiveren(ctx, tx)
+		out, err = in.ZakenTeArchiveren(ctx)
 		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("archive: %w", err)
 	}
 	return out, nil
-}
-
-// fase returns the zaak's phase for an audit entry; 0 when the zaak is gone.
-func fase(ctx context.Context, tx *sqldb.Tx, zaak string) int {
-	z, err := dossier.GetZaak(ctx, tx, zaak)
-	if err != nil {
-		return 0
-	}
-	return z.Fase
 }

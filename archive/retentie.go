@@ -27,7 +27,7 @@ func (s *runState) reconcileRetentie(ctx context.Context) error {
 	}
 	var todo []verlenging
 	// One snapshot: each archived package's lock next to what its zaak asks for now.
-	err := a.db.View(ctx, func(tx *sqldb.Tx) error {
+	err := a.dossier.Inzien(ctx, func(in *dossier.Inzage, tx *sqldb.Tx) error {
 		rows, err := tx.Query(ctx, `SELECT zaak, retentie_modus, retentie_tot FROM archief_pakketten WHERE doel = ? AND status IN (?, ?) ORDER BY zaak`,
 			s.tgt.URL(), PakketGearchiveerd, PakketHerbeschrijven)
 		if err != nil {
@@ -62,7 +62,7 @@ func (s *runState) reconcileRetentie(ctx context.Context) error {
 		}
 		now := a.now()
 		for _, l := range locks {
-			z, err := dossier.GetZaak(ctx, tx, l.zaak)
+			z, err := in.Zaak(ctx, l.zaak)
 			if errors.Is(err, dossier.ErrNotFound) {
 				continue // destroyed meanwhile; its package goes with the destruction list
 			}
@@ -122,13 +122,12 @@ func (s *runState) extendRetentie(ctx context.Context, p *pakketRow, r target.Re
 		n++
 	}
 	now := a.now()
-	err := a.db.Update(ctx, func(tx *sqldb.Tx) error {
+	err := a.dossier.WijzigOp(ctx, now, func(w *dossier.Wijziging, tx *sqldb.Tx) error {
 		if _, err := tx.Exec(ctx, `UPDATE archief_pakketten SET retentie_modus = ?, retentie_tot = ? WHERE zaak = ?`,
 			string(r.Mode), fmtTime(r.Until), p.Zaak); err != nil {
 			return err
 		}
-		if _, err := dossier.AppendAudit(ctx, tx, p.Zaak, actor, fase(ctx, tx, p.Zaak), "archief.retentie.verlengd",
-			map[string]any{"run": s.info.ID, "doel": p.Doel, "map": p.Map, "objecten": n, "van": p.Retentie, "naar": r}, now); err != nil {
+		if _, err := w.AuditInFase(ctx, p.Zaak, actor, "archief.retentie.verlengd", map[string]any{"run": s.info.ID, "doel": p.Doel, "map": p.Map, "objecten": n, "van": p.Retentie, "naar": r}); err != nil {
 			return err
 		}
 		return recordItem(ctx, tx, s.info.ID, Item{Zaak: p.Zaak, Stap: StapRetentie, Status: ItemKlaar, Objecten: n}, start, now)

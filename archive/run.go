@@ -354,16 +354,16 @@ func (s *runState) prepare(ctx context.Context, zaak string) (*pakketRun, error)
 // planInput reads, in one snapshot, what planning a zaak's package needs: its dossier, the
 // package the journal has for it (nil when none), and whether a hold is in force.
 func (a *Archiver) planInput(ctx context.Context, zaak string) (d *dossier.Dossier, old *pakketRow, hold bool, err error) {
-	err = a.db.View(ctx, func(tx *sqldb.Tx) error {
+	err = a.dossier.Inzien(ctx, func(in *dossier.Inzage, tx *sqldb.Tx) error {
 		var err error
-		if d, err = dossier.LoadDossier(ctx, tx, zaak); err != nil {
+		if d, err = in.Dossier(ctx, zaak); err != nil {
 			return err
 		}
 		if old, err = loadPakket(ctx, tx, zaak); err != nil {
 			return err
 		}
 		if a.holds != nil {
-			hold, err = a.holds(ctx, tx, zaak)
+			hold, err = a.holds(ctx, in, tx, zaak)
 		}
 		return err
 	})
@@ -590,8 +590,8 @@ func (s *runState) finish(ctx context.Context, pk *pakketRun) error {
 		if err := p.seal(); err != nil {
 			return err
 		}
-		err := a.db.Update(ctx, func(tx *sqldb.Tx) error {
-			if _, err := currentDossier(ctx, tx, p); err != nil {
+		err := a.dossier.WijzigOp(ctx, a.now(), func(w *dossier.Wijziging, tx *sqldb.Tx) error {
+			if _, err := currentDossier(ctx, &w.Inzage, p); err != nil {
 				return err
 			}
 			return saveSeal(ctx, tx, p)
@@ -599,7 +599,7 @@ func (s *runState) finish(ctx context.Context, pk *pakketRun) error {
 		if err != nil {
 			return err
 		}
-	} else if err := a.db.View(ctx, func(tx *sqldb.Tx) error { _, err := currentDossier(ctx, tx, p); return err }); err != nil {
+	} else if err := a.dossier.Inzien(ctx, func(in *dossier.Inzage, _ *sqldb.Tx) error { _, err := currentDossier(ctx, in, p); return err }); err != nil {
 		return err
 	}
 	for i := range p.Objecten {
@@ -611,8 +611,8 @@ func (s *runState) finish(ctx context.Context, pk *pakketRun) error {
 		}
 	}
 	now := a.now()
-	return a.db.Update(ctx, func(tx *sqldb.Tx) error {
-		d, err := currentDossier(ctx, tx, p)
+	return a.dossier.WijzigOp(ctx, now, func(w *dossier.Wijziging, tx *sqldb.Tx) error {
+		d, err := currentDossier(ctx, &w.Inzage, p)
 		if err != nil {
 			return err
 		}
@@ -622,7 +622,7 @@ func (s *runState) finish(ctx context.Context, pk *pakketRun) error {
 		}
 		details := map[string]any{"run": s.info.ID, "doel": p.Doel, "map": p.Map, "manifestSha256": p.ManifestSHA,
 			"objecten": len(p.Objecten), "bytes": p.Bytes, "retentie": p.Retentie, "legalHold": p.LegalHold}
-		if err := dossier.SetArchiefstatus(ctx, tx, p.Zaak, status, actor, details, now); err != nil {
+		if err := w.SetArchiefstatus(ctx, p.Zaak, status, actor, details); err != nil {
 			return fmt.Errorf("set archiefstatus %s: %w", status, err)
 		}
 		if _, err := tx.Exec(ctx, `UPDATE archief_pakketten SET status = ?, voltooid = ?, fout = '' WHERE zaak = ?`,
@@ -638,10 +638,10 @@ func (s *runState) finish(ctx context.Context, pk *pakketRun) error {
 	})
 }
 
-// currentDossier reads the zaak's dossier inside tx and returns it while the zaak is still
+// currentDossier reads the zaak's dossier through in and returns it while the zaak is still
 // ready and its dossier unchanged since the package was planned; errStale otherwise.
-func currentDossier(ctx context.Context, tx *sqldb.Tx, p *plan) (*dossier.Dossier, error) {
-	d, err := dossier.LoadDossier(ctx, tx, p.Zaak)
+func currentDossier(ctx context.Context, in *dossier.Inzage, p *plan) (*dossier.Dossier, error) {
+	d, err := in.Dossier(ctx, p.Zaak)
 	if err != nil {
 		return nil, err
 	}

@@ -34,13 +34,13 @@ func (s *runState) transfer(ctx context.Context) error {
 	for _, zaak := range zaken {
 		var p *pakketRow
 		var held bool
-		err := a.db.View(ctx, func(tx *sqldb.Tx) error {
+		err := a.dossier.Inzien(ctx, func(in *dossier.Inzage, tx *sqldb.Tx) error {
 			var err error
 			if p, err = loadPakket(ctx, tx, zaak); err != nil || p == nil {
 				return err
 			}
 			if a.holds != nil {
-				held, err = a.holds(ctx, tx, zaak)
+				held, err = a.holds(ctx, in, tx, zaak)
 			}
 			return err
 		})
@@ -126,8 +126,8 @@ func (s *runState) transferOne(ctx context.Context, dst target.Target, zaak stri
 	}
 	now := a.now()
 	actiedatum := dossier.DatumVan(datum.Date())
-	err := a.db.Update(ctx, func(tx *sqldb.Tx) error {
-		z, err := dossier.GetZaak(ctx, tx, zaak)
+	err := a.dossier.WijzigOp(ctx, now, func(w *dossier.Wijziging, tx *sqldb.Tx) error {
+		z, err := w.Zaak(ctx, zaak)
 		if err != nil {
 			return err
 		}
@@ -136,14 +136,14 @@ func (s *runState) transferOne(ctx context.Context, dst target.Target, zaak stri
 		if z.Archief.Archiefactiedatum == nil {
 			// A permanent record without a term gets its transfer date as archiefactiedatum,
 			// which the Zaken API requires for archiefstatus overgedragen.
-			z.Archief.Archiefactiedatum = &actiedatum
-			z.Gewijzigd = now
-			if err := dossier.UpdateZaak(ctx, tx, z); err != nil {
+			naar := z.Archief
+			naar.Archiefactiedatum = &actiedatum
+			if _, err := w.WijzigArchief(ctx, zaak, naar, actor, "", nil); err != nil {
 				return err
 			}
 			details["archiefactiedatumGezet"] = actiedatum
 		}
-		if err := dossier.SetArchiefstatus(ctx, tx, zaak, dossier.ArchiefstatusOvergedragen, actor, details, now); err != nil {
+		if err := w.SetArchiefstatus(ctx, zaak, dossier.ArchiefstatusOvergedragen, actor, details); err != nil {
 			return fmt.Errorf("set archiefstatus overgedragen: %w", err)
 		}
 		if _, err := tx.Exec(ctx, `UPDATE archief_pakketten SET doel = ?, status = ?, retentie_modus = '', retentie_tot = NULL, fout = '' WHERE zaak = ?`,

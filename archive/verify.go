@@ -201,7 +201,7 @@ func (s *runState) verifyOne(ctx context.Context, zaak string, edepot target.Tar
 	now := a.now()
 	it.Objecten, it.Bytes, it.Status = n, bytes, ItemKlaar
 	var kept []Afwijking
-	err = a.db.Update(ctx, func(tx *sqldb.Tx) error {
+	err = a.dossier.WijzigOp(ctx, now, func(w *dossier.Wijziging, tx *sqldb.Tx) error {
 		cur, err := loadPakket(ctx, tx, zaak)
 		if err != nil {
 			return err
@@ -211,8 +211,7 @@ func (s *runState) verifyOne(ctx context.Context, zaak string, edepot target.Tar
 		}
 		kept = found
 		for _, f := range found {
-			if _, err := dossier.AppendAudit(ctx, tx, zaak, actor, fase(ctx, tx, zaak), "archief.fixity.afwijking",
-				map[string]any{"run": s.info.ID, "afwijking": f}, now); err != nil {
+			if _, err := w.AuditInFase(ctx, zaak, actor, "archief.fixity.afwijking", map[string]any{"run": s.info.ID, "afwijking": f}); err != nil {
 				return err
 			}
 		}

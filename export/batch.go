@@ -139,8 +139,8 @@ func (e *Exporter) selecteer(ctx context.Context, sel Selectie) ([]batchZaak, er
 		return nil, &dossier.Fout{Kind: dossier.ErrInvalid, Field: "to", Detail: fmt.Sprintf("%s is before from %s", sel.Tot, sel.Van)}
 	}
 	var out []batchZaak
-	err := e.db.View(ctx, func(tx *sqldb.Tx) error {
-		zaken, err := dossier.ListZaken(ctx, tx, dossier.ZaakFilter{Zaaktype: sel.Zaaktype})
+	err := e.svc.Inzien(ctx, func(in *dossier.Inzage, _ *sqldb.Tx) error {
+		zaken, err := in.Zaken(ctx, dossier.ZaakFilter{Zaaktype: sel.Zaaktype})
 		if err != nil {
 			return err
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"sort"
 	"time"
@@ -43,13 +44,20 @@ type Options struct {
 	Logger    *slog.Logger
 }
 
+// inhoud opens document content through the dossier service.
+type inhoud struct{ svc *dossier.Service }
+
+// Open returns the content with this SHA-256.
+func (i inhoud) Open(ctx context.Context, sha string) (io.ReadCloser, error) {
+	return i.svc.OpenInhoud(ctx, sha)
+}
+
 // Exporter writes complete dossiers as BagIt ZIP files for auditors.
 type Exporter struct {
 	svc       *dossier.Service
 	retention *retention.Service
 	mdto      MDTOBron
-	db        *sqldb.DB
-	blobs     dossier.BlobStore
+	blobs     inhoud
 	afspraak  *afspraak.Afspraak
 	clearance map[string]int
 	log       *slog.Logger
@@ -64,7 +72,7 @@ func New(o Options) (*Exporter, error) {
 	if len(o.Clearance) == 0 {
 		o.Clearance = DefaultClearance()
 	}
-	e := &Exporter{svc: o.Service, retention: o.Retention, mdto: o.MDTO, db: o.Service.DB(), blobs: o.Service.Blobs(),
+	e := &Exporter{svc: o.Service, retention: o.Retention, mdto: o.MDTO, blobs: inhoud{o.Service},
 		afspraak: o.Service.Afspraak(), clearance: map[string]int{}, log: o.Logger}
 	for rol, niveau := range o.Clearance {
 		if !knownRole(rol) {
@@ -165,8 +173,8 @@ func (e *Exporter) Prepare(ctx context.Context, actor dossier.Actor, zaak string
 	p := &plan{actor: actor, tijd: now.UTC(), zaak: zaak, root: zaak, uitleg: uitleg}
 	var refusal error
 	var refusedFase int
-	err = e.db.Update(ctx, func(tx *sqldb.Tx) error {
-		d, err := dossier.LoadDossier(ctx, tx, zaak)
+	err = e.svc.WijzigOp(ctx, now, func(w *dossier.Wijziging, _ *sqldb.Tx) error {
+		d, err := w.Dossier(ctx, zaak)
 		fase := 0
 		details := map[string]any{}
 		switch {
@@ -193,12 +201,12 @@ func (e *Exporter) Prepare(ctx context.Context, actor dossier.Actor, zaak string
 			details["documenten"] = len(d.Documenten)
 			details["vertrouwelijkheidaanduiding"] = d.Zaak.Vertrouwelijkheidaanduiding
 		}
-		entry, err := dossier.AppendAudit(ctx, tx, zaak, actor, fase, ActieGeexporteerd, details, now)
+		entry, err := w.Audit(ctx, zaak, actor, fase, ActieGeexporteerd, details)
 		if err != nil {
 			return err
 		}
 		p.id = entry.ID
-		p.trail, err = dossier.AuditTrail(ctx, tx, zaak)
+		p.trail, err = w.AuditTrail(ctx, zaak)
 		return err
 	})
 	if refusal != nil {
@@ -264,8 +272,8 @@ func (e *Exporter) checkClearance(actor dossier.Actor, maxNiveau int, d *dossier
 func (e *Exporter) record(ctx context.Context, actor dossier.Actor, zaak string, fase int, actie string, details any) {
 	// The record is kept also when the request that failed was cancelled (a client that left).
 	ctx = context.WithoutCancel(ctx)
-	err := e.db.Update(ctx, func(tx *sqldb.Tx) error {
-		_, err := dossier.AppendAudit(ctx, tx, zaak, actor, fase, actie, details, e.svc.Now())
+	err := e.svc.Wijzig(ctx, func(w *dossier.Wijziging, _ *sqldb.Tx) error {
+		_, err := w.Audit(ctx, zaak, actor, fase, actie, details)
 		return err
 	})
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"zaakarchief/dossier"
 	"zaakarchief/dossier/sqldb"
 	"zaakarchief/retention"
 )
@@ -12,7 +13,7 @@ import (
 // there export in full, destroyed ones as their minimal record.
 func (e *Exporter) zakenVanLijst(ctx context.Context, lijst string) ([]batchZaak, error) {
 	var out []batchZaak
-	err := e.db.View(ctx, func(tx *sqldb.Tx) error {
+	err := e.svc.Inzien(ctx, func(_ *dossier.Inzage, tx *sqldb.Tx) error {
 		items, err := retention.LijstZaken(ctx, tx, lijst)
 		if err != nil {
 			return err

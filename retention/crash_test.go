@@ -15,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"zaakarchief/dossier"
 	"zaakarchief/retention"
 )
 
@@ -223,7 +222,7 @@ func checkCompleted(t *testing.T, s *stack, id string, weg []string, blijft, arc
 	if n := s.count(`SELECT COUNT(*) FROM te_verwijderen_blobs`); n != 0 {
 		t.Errorf("%d contents still queued", n)
 	}
-	breaks, _, err := dossier.VerifyAudit(ctx, s.db)
+	breaks, _, err := s.svc.VerifyAudit(ctx)
 	if err != nil || len(breaks) > 0 {
 		t.Errorf("audit chains: %v %v", breaks, err)
 	}

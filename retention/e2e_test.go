@@ -213,7 +213,7 @@ func TestDestructionListEndToEndOverHTTP(t *testing.T) {
 	if en := acties["zaak.vernietigd"]; !bytes.Contains(en.Details, []byte(`"A. Rchivaris"`)) {
 		t.Errorf("destruction audit does not name who approved: %s", en.Details)
 	}
-	breaks, _, err := dossier.VerifyAudit(context.Background(), s.db)
+	breaks, _, err := s.svc.VerifyAudit(context.Background())
 	if err != nil || len(breaks) > 0 {
 		t.Errorf("audit chains: %v %v", breaks, err)
 	}
@@ -265,9 +265,9 @@ func TestHoldsCoverZaaktypeAndPeriodAndReleaseLetsTheZaakGo(t *testing.T) {
 	rm := s.authenticate(s.recordmanager)
 	onHold := func(zaak string) int {
 		var n []retention.Hold
-		if err := s.db.View(ctx, func(tx *sqldb.Tx) error {
+		if err := s.svc.Inzien(ctx, func(in *dossier.Inzage, tx *sqldb.Tx) error {
 			var err error
-			n, err = retention.OnHold(ctx, tx, zaak, dossier.DatumVan(2026, time.March, 2))
+			n, err = retention.OnHold(ctx, in, tx, zaak, dossier.DatumVan(2026, time.March, 2))
 			return err
 		}); err != nil {
 			t.Fatal(err)

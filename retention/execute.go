@@ -56,7 +56,7 @@ type VernietigdeZaak struct {
 // due and on no hold, asks archive storage to delete the archived copy (a refusal,
 // ErrPakketBewaard, is recorded on the item and the zaak kept; any other storage error stops
 // the run), then in one transaction writes the minimal record, destroys
-// the zaak with dossier.DestroyZaak, audits it and marks the item; then it purges the freed
+// the zaak with dossier.Wijziging.Vernietig, which audits it, and marks the item; then it purges the freed
 // document contents. When every item is done it writes the verklaring van vernietiging and the
 // list becomes deleted.
 //
@@ -72,14 +72,14 @@ func (s *Service) Execute(ctx context.Context, actor dossier.Actor, id string) (
 	defer s.uitvoering.Unlock()
 	u := &Uitvoering{}
 	// Contents left queued by an earlier run that stopped half-way go first.
-	n, err := dossier.PurgeBlobs(ctx, s.db, s.blobs)
+	n, err := s.dossier.PurgeBlobs(ctx)
 	u.BlobsVerwijderd += n
 	if err != nil {
 		return nil, fmt.Errorf("execute list %s: %w", id, err)
 	}
 	wie := s.wie(ctx, actor)
 	var l *Lijst
-	err = s.db.Update(ctx, func(tx *sqldb.Tx) error {
+	err = s.dossier.Wijzig(ctx, func(w *dossier.Wijziging, tx *sqldb.Tx) error {
 		var err error
 		if l, err = getLijst(ctx, tx, id, false); err != nil {
 			return err
@@ -114,7 +114,7 @@ func (s *Service) Execute(ctx context.Context, actor dossier.Actor, id string) (
 	s.log.InfoContext(ctx, "executing destruction list", "lijst", id, "zaken", l.Aantallen[ItemSuggested])
 
 	var open []Item
-	if err := s.db.View(ctx, func(tx *sqldb.Tx) error {
+	if err := s.dossier.Inzien(ctx, func(in *dossier.Inzage, tx *sqldb.Tx) error {
 		var err error
 		open, err = lijstItems(ctx, tx, id, ItemSuggested)
 		return err
@@ -128,7 +128,7 @@ func (s *Service) Execute(ctx context.Context, actor dossier.Actor, id string) (
 		if err := s.vernietigZaak(ctx, actor, wie, l, it.Zaak, u); err != nil {
 			return nil, fmt.Errorf("execute list %s: zaak %s (run it again to complete): %w", id, it.Zaak, err)
 		}
-		n, err := dossier.PurgeBlobs(ctx, s.db, s.blobs)
+		n, err := s.dossier.PurgeBlobs(ctx)
 		u.BlobsVerwijderd += n
 		if err != nil {
 			return nil, fmt.Errorf("execute list %s: after zaak %s (run it again to complete): %w", id, it.Zaak, err)
@@ -140,7 +140,7 @@ func (s *Service) Execute(ctx context.Context, actor dossier.Actor, id string) (
 		return nil, fmt.Errorf("execute list %s: %w", id, err)
 	}
 	u.Voltooid = true
-	if err := s.db.View(ctx, func(tx *sqldb.Tx) error {
+	if err := s.dossier.Inzien(ctx, func(in *dossier.Inzage, tx *sqldb.Tx) error {
 		var err error
 		u.Lijst, err = getLijst(ctx, tx, id, false)
 		return err
@@ -152,8 +152,8 @@ func (s *Service) Execute(ctx context.Context, actor dossier.Actor, id string) (
 }
 
 // blokkade says why zaak may not be destroyed on date vandaag, or "" when it may.
-func blokkade(ctx context.Context, tx *sqldb.Tx, zaak string, vandaag dossier.Datum) (string, *dossier.Zaak, error) {
-	z, err := dossier.GetZaak(ctx, tx, zaak)
+func blokkade(ctx context.Context, in *dossier.Inzage, tx *sqldb.Tx, zaak string, vandaag dossier.Datum) (string, *dossier.Zaak, error) {
+	z, err := in.Zaak(ctx, zaak)
 	if errors.Is(err, dossier.ErrNotFound) {
 		return "de zaak bestaat niet meer", nil, nil
 	}
@@ -173,7 +173,7 @@ func blokkade(ctx context.Context, tx *sqldb.Tx, zaak string, vandaag dossier.Da
 	case a.Archiefstatus != dossier.ArchiefstatusNogTeArchiveren && a.Archiefstatus != dossier.ArchiefstatusGearchiveerd:
 		return fmt.Sprintf("de archiefstatus is nu %s", a.Archiefstatus), z, nil
 	}
-	holds, err := OnHold(ctx, tx, zaak, vandaag)
+	holds, err := OnHold(ctx, in, tx, zaak, vandaag)
 	if err != nil {
 		return "", nil, err
 	}
@@ -187,9 +187,9 @@ func blokkade(ctx context.Context, tx *sqldb.Tx, zaak string, vandaag dossier.Da
 // vernietigZaak handles one item of a list being executed.
 func (s *Service) vernietigZaak(ctx context.Context, actor dossier.Actor, wie Wie, l *Lijst, zaak string, u *Uitvoering) error {
 	var reden string
-	if err := s.db.View(ctx, func(tx *sqldb.Tx) error {
+	if err := s.dossier.Inzien(ctx, func(in *dossier.Inzage, tx *sqldb.Tx) error {
 		var err error
-		reden, _, err = blokkade(ctx, tx, zaak, s.vandaag())
+		reden, _, err = blokkade(ctx, in, tx, zaak, s.vandaag())
 		return err
 	}); err != nil {
 		return err
@@ -208,8 +208,8 @@ func (s *Service) vernietigZaak(ctx context.Context, actor dossier.Actor, wie Wi
 		s.punt("pakket-verwijderd", zaak)
 	}
 	done := false
-	err := s.db.Update(ctx, func(tx *sqldb.Tx) error {
-		now := s.now()
+	err := s.dossier.Wijzig(ctx, func(w *dossier.Wijziging, tx *sqldb.Tx) error {
+		now := w.Nu()
 		it, err := getItem(ctx, tx, l.ID, zaak)
 		if err != nil {
 			return err
@@ -217,29 +217,26 @@ func (s *Service) vernietigZaak(ctx context.Context, actor dossier.Actor, wie Wi
 		if it.Status != ItemSuggested {
 			return nil // another run finished it
 		}
-		reden, z, err := blokkade(ctx, tx, zaak, s.vandaag())
+		reden, z, err := blokkade(ctx, &w.Inzage, tx, zaak, s.vandaag())
 		if err != nil {
 			return err
 		}
 		if reden != "" {
 			return errBlokkade{reden}
 		}
-		rec, err := s.minimaalRecord(ctx, tx, z, l, now)
+		rec, err := s.minimaalRecord(ctx, &w.Inzage, tx, z, l, now)
 		if err != nil {
 			return err
 		}
-		docs, err := dossier.DestroyZaak(ctx, tx, zaak, now)
+		docs, err := w.Vernietig(ctx, zaak, actor, map[string]any{
+			"lijst": l.ID, "goedgekeurdDoor": rec.GoedgekeurdDoor, "goedgekeurd": rec.Goedgekeurd,
+			"selectielijst": rec.Selectielijst, "jaar": rec.SelectielijstJaar, "volledigNummer": rec.VolledigNummer, "bewaartermijn": rec.Bewaartermijn,
+		})
 		if err != nil {
 			return err
 		}
 		rec.Documenten = docs
 		if err := insertVernietigd(ctx, tx, rec); err != nil {
-			return err
-		}
-		if _, err := dossier.AppendAudit(ctx, tx, zaak, actor, z.Fase, "zaak.vernietigd", map[string]any{
-			"lijst": l.ID, "goedgekeurdDoor": rec.GoedgekeurdDoor, "goedgekeurd": rec.Goedgekeurd, "documenten": docs,
-			"selectielijst": rec.Selectielijst, "jaar": rec.SelectielijstJaar, "volledigNummer": rec.VolledigNummer, "bewaartermijn": rec.Bewaartermijn,
-		}, now); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE retention_lijst_items SET status = ?, resultaat = ?, verwerkt = ? WHERE lijst = ? AND zaak = ?`,
@@ -275,8 +272,8 @@ func (e errBlokkade) Error() string { return e.reden }
 
 // sluitItem ends an item without destroying its zaak, audited in the zaak's chain.
 func (s *Service) sluitItem(ctx context.Context, actor dossier.Actor, wie Wie, lijst, zaak, status, resultaat, actie string, teller *int) error {
-	err := s.db.Update(ctx, func(tx *sqldb.Tx) error {
-		now := s.now()
+	err := s.dossier.Wijzig(ctx, func(w *dossier.Wijziging, tx *sqldb.Tx) error {
+		now := w.Nu()
 		res, err := tx.Exec(ctx, `UPDATE retention_lijst_items SET status = ?, resultaat = ?, verwerkt = ? WHERE lijst = ? AND zaak = ? AND status = 'suggested'`,
 			status, resultaat, fmtTime(now), lijst, zaak)
 		if err != nil {
@@ -286,12 +283,8 @@ func (s *Service) sluitItem(ctx context.Context, actor dossier.Actor, wie Wie, l
 			return nil
 		}
 		*teller++
-		fase := 0
-		if z, err := dossier.GetZaak(ctx, tx, zaak); err == nil {
-			fase = z.Fase
-		}
 		details := map[string]any{"lijst": lijst, "resultaat": resultaat}
-		if _, err := dossier.AppendAudit(ctx, tx, zaak, actor, fase, actie, details, now); err != nil {
+		if _, err := w.AuditInFase(ctx, zaak, actor, actie, details); err != nil {
 			return err
 		}
 		return logLijst(ctx, tx, lijst, wie, actie, zaak, details, now)
@@ -305,7 +298,7 @@ func (s *Service) sluitItem(ctx context.Context, actor dossier.Actor, wie Wie, l
 // minimaalRecord builds the record kept of z: the grounds from the stored derivation, or from
 // the agreement when the zaak closed before derivations were kept. Grounds that cannot be
 // found are an errBlokkade: no zaak is destroyed without them.
-func (s *Service) minimaalRecord(ctx context.Context, tx *sqldb.Tx, z *dossier.Zaak, l *Lijst, now time.Time) (*VernietigdeZaak, error) {
+func (s *Service) minimaalRecord(ctx context.Context, in *dossier.Inzage, tx *sqldb.Tx, z *dossier.Zaak, l *Lijst, now time.Time) (*VernietigdeZaak, error) {
 	rec := &VernietigdeZaak{
 		Identificatie: z.Identificatie, Zaaktype: z.Zaaktype, Omschrijving: z.Omschrijving, Startdatum: z.Startdatum,
 		Einddatum: *z.Einddatum, Archiefactiedatum: *z.Archief.Archiefactiedatum, Uitgevoerd: now.UTC(), Lijst: l.ID,
@@ -319,7 +312,7 @@ func (s *Service) minimaalRecord(ctx context.Context, tx *sqldb.Tx, z *dossier.Z
 		return nil, err
 	}
 	if af == nil {
-		d, err := dossier.LoadDossier(ctx, tx, z.Identificatie)
+		d, err := in.Dossier(ctx, z.Identificatie)
 		if err != nil {
 			return nil, err
 		}

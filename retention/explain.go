@@ -59,8 +59,8 @@ func (s *Service) Explain(ctx context.Context, actor dossier.Actor, zaak string)
 	}
 	vandaag := s.vandaag()
 	u := &Uitleg{Zaak: zaak, Overrides: []Override{}, Holds: []Hold{}, Lijsten: []LijstPlaats{}}
-	err := s.db.View(ctx, func(tx *sqldb.Tx) error {
-		d, err := dossier.LoadDossier(ctx, tx, zaak)
+	err := s.dossier.Inzien(ctx, func(in *dossier.Inzage, tx *sqldb.Tx) error {
+		d, err := in.Dossier(ctx, zaak)
 		switch {
 		case errors.Is(err, dossier.ErrNotFound):
 			rec, err := vernietigdRecord(ctx, tx, zaak)
@@ -85,7 +85,7 @@ func (s *Service) Explain(ctx context.Context, actor dossier.Actor, zaak string)
 			if d.Resultaat != nil {
 				u.Resultaattype = d.Resultaat.Resultaattype
 			}
-			if u.Holds, err = OnHold(ctx, tx, zaak, vandaag); err != nil {
+			if u.Holds, err = OnHold(ctx, in, tx, zaak, vandaag); err != nil {
 				return err
 			}
 			if u.Holds == nil {

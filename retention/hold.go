@@ -72,10 +72,38 @@ type NieuweHold struct {
 // holdActief is the SQL condition for an active hold h on date ? (YYYY-MM-DD).
 const holdActief = `h.opgeheven IS NULL AND (h.einddatum IS NULL OR h.einddatum >= ?)`
 
-// holdDekt is the SQL condition for hold h covering zaak z.
-const holdDekt = `((h.bereik = 'zaak' AND h.zaak = z.identificatie)
-	OR (h.bereik = 'zaaktype' AND h.zaaktype = z.zaaktype)
-	OR (h.bereik = 'periode' AND (h.van IS NULL OR COALESCE(z.einddatum, '9999-12-31') >= h.van) AND (h.tot IS NULL OR z.startdatum <= h.tot)))`
+// dekt reports whether hold h covers zaak z: the zaak itself, its zaaktype, or a period the zaak
+// ran in (started on or before Tot and not closed before Van; still open counts as running).
+func dekt(h Hold, z *dossier.Zaak) bool {
+	switch h.Bereik {
+	case BereikZaak:
+		return h.Zaak == z.Identificatie
+	case BereikZaaktype:
+		return h.Zaaktype == z.Zaaktype
+	case BereikPeriode:
+		if h.Van != nil && z.Einddatum != nil && z.Einddatum.Before(*h.Van) {
+			return false
+		}
+		return h.Tot == nil || !h.Tot.Before(z.Startdatum)
+	}
+	return false
+}
+
+// actieveHolds returns the holds active on date op, oldest first.
+func actieveHolds(ctx context.Context, tx *sqldb.Tx, op dossier.Datum) ([]Hold, error) {
+	return queryHolds(ctx, tx, op, `SELECT `+holdColumns+` FROM retention_holds h WHERE `+holdActief+` ORDER BY h.aangemaakt, h.id`, op.String())
+}
+
+// dekkend returns the holds of hs that cover z, in their order.
+func dekkend(hs []Hold, z *dossier.Zaak) []Hold {
+	var out []Hold
+	for _, h := range hs {
+		if dekt(h, z) {
+			out = append(out, h)
+		}
+	}
+	return out
+}
 
 const holdColumns = `h.id, h.soort, h.reden, h.bereik, h.zaak, h.zaaktype, h.van, h.tot, h.einddatum,
 	h.aangemaakt, h.aangemaakt_door, h.opgeheven, h.opgeheven_door, h.opheffingsreden`
@@ -126,13 +154,18 @@ func queryHolds(ctx context.Context, tx *sqldb.Tx, vandaag dossier.Datum, query 
 
 // OnHold returns the holds that are active on date op and cover zaak, oldest first; none means
 // the zaak may be destroyed (and its archived copy released) as far as holds go. ErrNotFound
-// when the zaak does not exist.
-func OnHold(ctx context.Context, tx *sqldb.Tx, zaak string, op dossier.Datum) ([]Hold, error) {
-	if _, err := dossier.GetZaak(ctx, tx, zaak); err != nil {
+// when the zaak does not exist. The zaak is read through in, the holds through tx (the same
+// snapshot).
+func OnHold(ctx context.Context, in *dossier.Inzage, tx *sqldb.Tx, zaak string, op dossier.Datum) ([]Hold, error) {
+	z, err := in.Zaak(ctx, zaak)
+	if err != nil {
 		return nil, err
 	}
-	return queryHolds(ctx, tx, op, `SELECT `+holdColumns+` FROM retention_holds h, zaken z
-		WHERE z.identificatie = ? AND `+holdActief+` AND `+holdDekt+` ORDER BY h.aangemaakt, h.id`, zaak, op.String())
+	hs, err := actieveHolds(ctx, tx, op)
+	if err != nil {
+		return nil, err
+	}
+	return dekkend(hs, z), nil
 }
 
 // AddHold places a hold (recordmanager). A hold on one zaak is audited in that zaak's chain; a
@@ -181,10 +214,10 @@ func (s *Service) AddHold(ctx context.Context, actor dossier.Actor, n NieuweHold
 	h.Aangemaakt = now.UTC()
 	h.AangemaaktDoor = s.wie(ctx, actor)
 	h.Actief = true
-	err := s.db.Update(ctx, func(tx *sqldb.Tx) error {
+	err := s.dossier.WijzigOp(ctx, now, func(w *dossier.Wijziging, tx *sqldb.Tx) error {
 		auditZaak, fase := "", 0
 		if h.Bereik == BereikZaak {
-			z, err := dossier.GetZaak(ctx, tx, h.Zaak)
+			z, err := w.Zaak(ctx, h.Zaak)
 			if err != nil {
 				return err
 			}
@@ -196,7 +229,7 @@ func (s *Service) AddHold(ctx context.Context, actor dossier.Actor, n NieuweHold
 		if err != nil {
 			return fmt.Errorf("insert hold: %w", err)
 		}
-		_, err = dossier.AppendAudit(ctx, tx, auditZaak, actor, fase, "bevriezing.ingesteld", h, now)
+		_, err = w.Audit(ctx, auditZaak, actor, fase, "bevriezing.ingesteld", h)
 		return err
 	})
 	if err != nil {
@@ -213,7 +246,7 @@ func (s *Service) Holds(ctx context.Context, actor dossier.Actor, alle bool) ([]
 	}
 	vandaag := s.vandaag()
 	var out []Hold
-	err := s.db.View(ctx, func(tx *sqldb.Tx) error {
+	err := s.dossier.Inzien(ctx, func(in *dossier.Inzage, tx *sqldb.Tx) error {
 		var err error
 		if alle {
 			out, err = queryHolds(ctx, tx, vandaag, `SELECT `+holdColumns+` FROM retention_holds h ORDER BY h.aangemaakt DESC, h.id`)
@@ -231,7 +264,7 @@ func (s *Service) Hold(ctx context.Context, actor dossier.Actor, id string) (*Ho
 		return nil, err
 	}
 	var h *Hold
-	err := s.db.View(ctx, func(tx *sqldb.Tx) error {
+	err := s.dossier.Inzien(ctx, func(in *dossier.Inzage, tx *sqldb.Tx) error {
 		var err error
 		h, err = getHold(ctx, tx, id, s.vandaag())
 		return err
@@ -263,7 +296,7 @@ func (s *Service) ReleaseHold(ctx context.Context, actor dossier.Actor, id, rede
 	wie := s.wie(ctx, actor)
 	vandaag := s.vandaag()
 	var out *Hold
-	err := s.db.Update(ctx, func(tx *sqldb.Tx) error {
+	err := s.dossier.WijzigOp(ctx, now, func(w *dossier.Wijziging, tx *sqldb.Tx) error {
 		h, err := getHold(ctx, tx, id, vandaag)
 		if err != nil {
 			return err
@@ -280,11 +313,9 @@ func (s *Service) ReleaseHold(ctx context.Context, actor dossier.Actor, id, rede
 		auditZaak, fase := "", 0
 		if h.Bereik == BereikZaak {
 			auditZaak = h.Zaak // the chain outlives a destroyed zaak
-			if z, err := dossier.GetZaak(ctx, tx, h.Zaak); err == nil {
-				fase = z.Fase
-			}
+			fase = w.Fase(ctx, h.Zaak)
 		}
-		if _, err := dossier.AppendAudit(ctx, tx, auditZaak, actor, fase, "bevriezing.opgeheven", map[string]any{"hold": id, "reden": reden}, now); err != nil {
+		if _, err := w.Audit(ctx, auditZaak, actor, fase, "bevriezing.opgeheven", map[string]any{"hold": id, "reden": reden}); err != nil {
 			return err
 		}
 		out = h
@@ -297,10 +328,11 @@ func (s *Service) ReleaseHold(ctx context.Context, actor dossier.Actor, id, rede
 	return out, nil
 }
 
-// Bevroren reports, inside tx, whether an active hold covers zaak today: the form package
-// archive asks it in (archive.HoldChecker). A zaak that does not exist is not held.
-func (s *Service) Bevroren(ctx context.Context, tx *sqldb.Tx, zaak string) (bool, error) {
-	hs, err := OnHold(ctx, tx, zaak, s.vandaag())
+// Bevroren reports, inside the transaction of in and tx, whether an active hold covers zaak
+// today: the form package archive asks it in (archive.HoldChecker). A zaak that does not exist
+// is not held.
+func (s *Service) Bevroren(ctx context.Context, in *dossier.Inzage, tx *sqldb.Tx, zaak string) (bool, error) {
+	hs, err := OnHold(ctx, in, tx, zaak, s.vandaag())
 	if errors.Is(err, dossier.ErrNotFound) {
 		return false, nil
 	}

@@ -18,7 +18,7 @@ var Systeem = dossier.Actor{Rol: dossier.RolSysteem}
 // fails does not stop the others.
 func (s *Service) Job(ctx context.Context) (*Voorstel, error) {
 	var due []string
-	err := s.db.View(ctx, func(tx *sqldb.Tx) error {
+	err := s.dossier.Inzien(ctx, func(in *dossier.Inzage, tx *sqldb.Tx) error {
 		rows, err := tx.Query(ctx, `SELECT `+lijstColumns+` FROM retention_lijsten WHERE status = ? ORDER BY id`, LijstReadyToDelete)
 		if err != nil {
 			return fmt.Errorf("find lists to execute: %w", err)

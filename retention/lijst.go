@@ -286,7 +286,7 @@ func (s *Service) Lijsten(ctx context.Context, actor dossier.Actor) ([]Lijst, er
 		return nil, err
 	}
 	var out []Lijst
-	err := s.db.View(ctx, func(tx *sqldb.Tx) error {
+	err := s.dossier.Inzien(ctx, func(in *dossier.Inzage, tx *sqldb.Tx) error {
 		rows, err := tx.Query(ctx, `SELECT `+lijstColumns+` FROM retention_lijsten ORDER BY aangemaakt DESC, id`)
 		if err != nil {
 			return fmt.Errorf("read lists: %w", err)
@@ -319,7 +319,7 @@ func (s *Service) Lijst(ctx context.Context, actor dossier.Actor, id string) (*L
 		return nil, err
 	}
 	var out *Lijst
-	err := s.db.View(ctx, func(tx *sqldb.Tx) error {
+	err := s.dossier.Inzien(ctx, func(in *dossier.Inzage, tx *sqldb.Tx) error {
 		var err error
 		out, err = getLijst(ctx, tx, id, true)
 		return err
@@ -333,7 +333,7 @@ func (s *Service) Logboek(ctx context.Context, actor dossier.Actor, id string) (
 		return nil, err
 	}
 	var out []LogRegel
-	err := s.db.View(ctx, func(tx *sqldb.Tx) error {
+	err := s.dossier.Inzien(ctx, func(in *dossier.Inzage, tx *sqldb.Tx) error {
 		if _, err := getLijst(ctx, tx, id, false); err != nil {
 			return err
 		}

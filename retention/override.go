@@ -59,8 +59,8 @@ func (s *Service) Override(ctx context.Context, actor dossier.Actor, zaak string
 	now := s.now()
 	wie := s.wie(ctx, actor)
 	var out *Override
-	err := s.db.Update(ctx, func(tx *sqldb.Tx) error {
-		z, err := dossier.GetZaak(ctx, tx, zaak)
+	err := s.dossier.WijzigOp(ctx, now, func(w *dossier.Wijziging, tx *sqldb.Tx) error {
+		z, err := w.Zaak(ctx, zaak)
 		if err != nil {
 			return err
 		}
@@ -95,7 +95,7 @@ func (s *Service) Override(ctx context.Context, actor dossier.Actor, zaak string
 		if sameArchief(naar, z.Archief) {
 			return invalid("archiefnominatie", "nothing changes: zaak %s already has these archival fields", zaak)
 		}
-		out, err = s.overschrijf(ctx, tx, actor, wie, z, naar, BronOverride, reden, now)
+		out, err = s.overschrijf(ctx, w, tx, actor, wie, z, naar, BronOverride, reden, now)
 		return err
 	})
 	if err != nil {
@@ -126,8 +126,8 @@ func (s *Service) overbrengingsdatum(z *dossier.Zaak) *dossier.Datum {
 }
 
 // overschrijf writes new archival fields to a zaak, records the override and audits it in the
-// zaak's chain, inside tx.
-func (s *Service) overschrijf(ctx context.Context, tx *sqldb.Tx, actor dossier.Actor, wie Wie, z *dossier.Zaak, naar dossier.Archief, bron, reden string, now time.Time) (*Override, error) {
+// zaak's chain, inside w (tx for the override table).
+func (s *Service) overschrijf(ctx context.Context, w *dossier.Wijziging, tx *sqldb.Tx, actor dossier.Actor, wie Wie, z *dossier.Zaak, naar dossier.Archief, bron, reden string, now time.Time) (*Override, error) {
 	o := &Override{ID: newID(8), Zaak: z.Identificatie, Tijd: now.UTC(), Door: wie, Bron: bron, Van: z.Archief, Naar: naar, Reden: reden}
 	van, err := json.Marshal(o.Van)
 	if err != nil {
@@ -145,16 +145,12 @@ func (s *Service) overschrijf(ctx context.Context, tx *sqldb.Tx, actor dossier.A
 		o.ID, o.Zaak, last.Int64+1, fmtTime(now), wieJSON(wie), bron, string(van), string(nieuw), reden); err != nil {
 		return nil, fmt.Errorf("record override of %s: %w", z.Identificatie, err)
 	}
-	z.Archief = naar
-	z.Gewijzigd = now
-	if err := dossier.UpdateZaak(ctx, tx, z); err != nil {
-		return nil, err
-	}
-	_, err = dossier.AppendAudit(ctx, tx, z.Identificatie, actor, z.Fase, "archief.overschreven",
-		map[string]any{"van": o.Van, "naar": o.Naar, "reden": reden, "bron": bron, "override": o.ID}, now)
+	nieuwe, err := w.WijzigArchief(ctx, z.Identificatie, naar, actor, "archief.overschreven",
+		map[string]any{"van": o.Van, "naar": o.Naar, "reden": reden, "bron": bron, "override": o.ID})
 	if err != nil {
 		return nil, err
 	}
+	*z = *nieuwe
 	return o, nil
 }
 

@@ -11,19 +11,28 @@ import (
 	"zaakarchief/dossier/sqldb"
 )
 
-// The SQL conditions that select what may go on a destruction list, over zaken z.
-const (
-	// teVernietigen: closed, nominatie vernietigen, archiefactiedatum on or before ? (today),
-	// not transferred. Archived zaken (gearchiveerd) are destroyed too when due: the archive
-	// then holds a copy that execution removes first.
-	teVernietigen = `z.archiefnominatie = 'vernietigen' AND z.einddatum IS NOT NULL AND z.archiefactiedatum IS NOT NULL
-		AND z.archiefactiedatum <= ? AND z.archiefstatus IN ('nog_te_archiveren', 'gearchiveerd')`
-	// opOpenLijst: the zaak is suggested on a list that is still open.
-	opOpenLijst = `EXISTS (SELECT 1 FROM retention_lijst_items i JOIN retention_lijsten l ON l.id = i.lijst
-		WHERE i.zaak = z.identificatie AND i.status = 'suggested' AND l.status IN ` + openLijstStatuses + `)`
-	// bevroren: an active hold on ? (today) covers the zaak.
-	bevroren = `EXISTS (SELECT 1 FROM retention_holds h WHERE ` + holdActief + ` AND ` + holdDekt + `)`
-)
+// teVernietigenOp selects, from the dossier, what may go on a destruction list on date op:
+// closed, nominatie vernietigen, archiefactiedatum on or before op, not transferred. Archived
+// zaken (gearchiveerd) are destroyed too when due: the archive then holds a copy that execution
+// removes first.
+func teVernietigenOp(op dossier.Datum) dossier.ZaakFilter {
+	return dossier.ZaakFilter{Afgesloten: true, Archiefnominatie: NominatieVernietigen, ArchiefactiedatumTot: &op,
+		Archiefstatussen: []string{dossier.ArchiefstatusNogTeArchiveren, dossier.ArchiefstatusGearchiveerd}}
+}
+
+// zakenOpOpenLijst returns the zaken suggested on a list that is still open.
+func zakenOpOpenLijst(ctx context.Context, tx *sqldb.Tx) (map[string]bool, error) {
+	zaken, err := tx.Strings(ctx, `SELECT DISTINCT i.zaak FROM retention_lijst_items i JOIN retention_lijsten l ON l.id = i.lijst
+		WHERE i.status = 'suggested' AND l.status IN `+openLijstStatuses)
+	if err != nil {
+		return nil, fmt.Errorf("read zaken on open lists: %w", err)
+	}
+	out := make(map[string]bool, len(zaken))
+	for _, z := range zaken {
+		out[z] = true
+	}
+	return out, nil
+}
 
 // Voorstel is the outcome of Propose: the new list, or none when nothing is due, with what was
 // left out and why.
@@ -59,14 +68,33 @@ func (s *Service) Propose(ctx context.Context, actor dossier.Actor) (*Voorstel, 
 	wie := s.wie(ctx, actor)
 	v := &Voorstel{Peildatum: vandaag}
 	id := "VL-" + strings.ReplaceAll(vandaag.String(), "-", "") + "-" + newID(3)
-	err := s.db.Update(ctx, func(tx *sqldb.Tx) error {
-		err := tx.QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN `+opOpenLijst+` THEN 1 ELSE 0 END), 0),
-			COALESCE(SUM(CASE WHEN NOT `+opOpenLijst+` AND `+bevroren+` THEN 1 ELSE 0 END), 0)
-			FROM zaken z WHERE `+teVernietigen, vandaag.String(), vandaag.String()).Scan(&v.Verlopen, &v.AlOpLijst, &v.Bevroren)
+	err := s.dossier.Wijzig(ctx, func(w *dossier.Wijziging, tx *sqldb.Tx) error {
+		f := teVernietigenOp(vandaag)
+		due, err := w.Zaken(ctx, f)
 		if err != nil {
 			return fmt.Errorf("count due zaken: %w", err)
 		}
-		if v.Verlopen-v.AlOpLijst-v.Bevroren == 0 {
+		opLijst, err := zakenOpOpenLijst(ctx, tx)
+		if err != nil {
+			return err
+		}
+		holds, err := actieveHolds(ctx, tx, vandaag)
+		if err != nil {
+			return err
+		}
+		var kandidaten []dossier.Zaak
+		for i := range due {
+			switch {
+			case opLijst[due[i].Identificatie]:
+				v.AlOpLijst++
+			case len(dekkend(holds, &due[i])) > 0:
+				v.Bevroren++
+			default:
+				kandidaten = append(kandidaten, due[i])
+			}
+		}
+		v.Verlopen = len(due)
+		if len(kandidaten) == 0 {
 			return errNiets
 		}
 		naam := fmt.Sprintf("Vernietigingslijst %s", vandaag)
@@ -74,24 +102,24 @@ func (s *Service) Propose(ctx context.Context, actor dossier.Actor) (*Voorstel, 
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, id, naam, LijstNew, vandaag.String(), fmtTime(now), wieJSON(wie), fmtTime(now)); err != nil {
 			return fmt.Errorf("create list: %w", err)
 		}
-		res, err := tx.Exec(ctx, `INSERT INTO retention_lijst_items (lijst, zaak, zaaktype, omschrijving, startdatum, einddatum,
-			archiefactiedatum, resultaattype, status)
-			SELECT ?, z.identificatie, z.zaaktype, z.omschrijving, z.startdatum, z.einddatum, z.archiefactiedatum,
-				COALESCE(r.resultaattype, ''), 'suggested'
-			FROM zaken z LEFT JOIN resultaten r ON r.zaak = z.identificatie
-			WHERE `+teVernietigen+` AND NOT `+opOpenLijst+` AND NOT `+bevroren, id, vandaag.String(), vandaag.String())
+		resultaten, err := w.Resultaattypen(ctx, f)
 		if err != nil {
 			return fmt.Errorf("fill list: %w", err)
 		}
-		n, err := res.RowsAffected()
+		ins, err := tx.Prepare(ctx, `INSERT INTO retention_lijst_items (lijst, zaak, zaaktype, omschrijving, startdatum, einddatum,
+			archiefactiedatum, resultaattype, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'suggested')`)
 		if err != nil {
 			return fmt.Errorf("fill list: %w", err)
 		}
-		if n == 0 {
-			return errNiets
+		defer ins.Close()
+		for _, z := range kandidaten {
+			if _, err := ins.ExecContext(ctx, id, z.Identificatie, z.Zaaktype, z.Omschrijving, z.Startdatum.String(),
+				dossier.DatumKolom(z.Einddatum), dossier.DatumKolom(z.Archief.Archiefactiedatum), resultaten[z.Identificatie]); err != nil {
+				return fmt.Errorf("fill list: %w", err)
+			}
 		}
-		v.Opgenomen = int(n)
-		if _, err := auditItems(ctx, tx, id, actor, "vernietigingslijst.voorgesteld", map[string]any{"lijst": id, "peildatum": vandaag}, now); err != nil {
+		v.Opgenomen = len(kandidaten)
+		if _, err := auditItems(ctx, w, tx, id, actor, "vernietigingslijst.voorgesteld", map[string]any{"lijst": id, "peildatum": vandaag}, now); err != nil {
 			return err
 		}
 		if err := logLijst(ctx, tx, id, wie, "aangemaakt", "", map[string]any{"peildatum": vandaag, "verlopen": v.Verlopen,
@@ -112,33 +140,15 @@ func (s *Service) Propose(ctx context.Context, actor dossier.Actor) (*Voorstel, 
 	return v, nil
 }
 
-// auditItems appends an entry to the chain of every zaak suggested on a list and returns how
-// many it wrote.
-func auditItems(ctx context.Context, tx *sqldb.Tx, lijst string, actor dossier.Actor, actie string, details any, now time.Time) (int, error) {
-	type zf struct {
-		zaak string
-		fase int
-	}
-	rows, err := tx.Query(ctx, `SELECT i.zaak, COALESCE(z.fase, 0) FROM retention_lijst_items i LEFT JOIN zaken z ON z.identificatie = i.zaak
-		WHERE i.lijst = ? AND i.status = 'suggested' ORDER BY i.zaak`, lijst)
+// auditItems appends an entry to the chain of every zaak suggested on a list, in the phase the
+// zaak is in, and returns how many it wrote.
+func auditItems(ctx context.Context, w *dossier.Wijziging, tx *sqldb.Tx, lijst string, actor dossier.Actor, actie string, details any, now time.Time) (int, error) {
+	all, err := tx.Strings(ctx, `SELECT zaak FROM retention_lijst_items WHERE lijst = ? AND status = 'suggested' ORDER BY zaak`, lijst)
 	if err != nil {
 		return 0, fmt.Errorf("audit %s: %w", actie, err)
 	}
-	var all []zf
-	for rows.Next() {
-		var x zf
-		if err := rows.Scan(&x.zaak, &x.fase); err != nil {
-			rows.Close()
-			return 0, fmt.Errorf("audit %s: %w", actie, err)
-		}
-		all = append(all, x)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, fmt.Errorf("audit %s: %w", actie, err)
-	}
-	for _, x := range all {
-		if _, err := dossier.AppendAudit(ctx, tx, x.zaak, actor, x.fase, actie, details, now); err != nil {
+	for _, zaak := range all {
+		if _, err := w.AuditInFase(ctx, zaak, actor, actie, details); err != nil {
 			return 0, err
 		}
 	}
@@ -147,16 +157,16 @@ func auditItems(ctx context.Context, tx *sqldb.Tx, lijst string, actor dossier.A
 
 // wijzig runs one step on a list in a write transaction: it loads the list, runs fn and
 // returns the list as it is afterwards (without items).
-func (s *Service) wijzig(ctx context.Context, actor dossier.Actor, id string, fn func(tx *sqldb.Tx, l *Lijst, wie Wie, now time.Time) error) (*Lijst, error) {
+func (s *Service) wijzig(ctx context.Context, actor dossier.Actor, id string, fn func(w *dossier.Wijziging, tx *sqldb.Tx, l *Lijst, wie Wie, now time.Time) error) (*Lijst, error) {
 	now := s.now()
 	wie := s.wie(ctx, actor)
 	var out *Lijst
-	err := s.db.Update(ctx, func(tx *sqldb.Tx) error {
+	err := s.dossier.WijzigOp(ctx, now, func(w *dossier.Wijziging, tx *sqldb.Tx) error {
 		l, err := getLijst(ctx, tx, id, false)
 		if err != nil {
 			return err
 		}
-		if err := fn(tx, l, wie, now); err != nil {
+		if err := fn(w, tx, l, wie, now); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE retention_lijsten SET gewijzigd = ? WHERE id = ?`, fmtTime(now), id); err != nil {
@@ -177,7 +187,7 @@ func (s *Service) Submit(ctx context.Context, actor dossier.Actor, id string) (*
 	if err := requireRole(actor, dossier.RolRecordmanager); err != nil {
 		return nil, err
 	}
-	return s.wijzig(ctx, actor, id, func(tx *sqldb.Tx, l *Lijst, wie Wie, now time.Time) error {
+	return s.wijzig(ctx, actor, id, func(w *dossier.Wijziging, tx *sqldb.Tx, l *Lijst, wie Wie, now time.Time) error {
 		if l.Status != LijstNew {
 			return wrongStatus(l, "submitting", LijstNew)
 		}
@@ -188,7 +198,7 @@ func (s *Service) Submit(ctx context.Context, actor dossier.Actor, id string) (*
 			LijstReadyToReview, fmtTime(now), wieJSON(wie), l.ID); err != nil {
 			return fmt.Errorf("submit list %s: %w", l.ID, err)
 		}
-		if _, err := auditItems(ctx, tx, l.ID, actor, "vernietigingslijst.ingediend", map[string]any{"lijst": l.ID}, now); err != nil {
+		if _, err := auditItems(ctx, w, tx, l.ID, actor, "vernietigingslijst.ingediend", map[string]any{"lijst": l.ID}, now); err != nil {
 			return err
 		}
 		return logLijst(ctx, tx, l.ID, wie, "ingediend", "", map[string]any{"zaken": l.Aantallen[ItemSuggested]}, now)
@@ -262,12 +272,12 @@ func (s *Service) Review(ctx context.Context, actor dossier.Actor, id string, bs
 		seen[bs[i].Zaak] = true
 	}
 	vandaag := s.vandaag()
-	return s.wijzig(ctx, actor, id, func(tx *sqldb.Tx, l *Lijst, wie Wie, now time.Time) error {
+	return s.wijzig(ctx, actor, id, func(w *dossier.Wijziging, tx *sqldb.Tx, l *Lijst, wie Wie, now time.Time) error {
 		if l.Status != LijstReadyToReview {
 			return wrongStatus(l, "reviewing", LijstReadyToReview)
 		}
 		for _, b := range bs {
-			if err := s.beoordeel(ctx, tx, actor, wie, l.ID, b, vandaag, now); err != nil {
+			if err := s.beoordeel(ctx, w, tx, actor, wie, l.ID, b, vandaag, now); err != nil {
 				return err
 			}
 		}
@@ -275,7 +285,7 @@ func (s *Service) Review(ctx context.Context, actor dossier.Actor, id string, bs
 	})
 }
 
-func (s *Service) beoordeel(ctx context.Context, tx *sqldb.Tx, actor dossier.Actor, wie Wie, lijst string, b Beoordeling, vandaag dossier.Datum, now time.Time) error {
+func (s *Service) beoordeel(ctx context.Context, w *dossier.Wijziging, tx *sqldb.Tx, actor dossier.Actor, wie Wie, lijst string, b Beoordeling, vandaag dossier.Datum, now time.Time) error {
 	it, err := getItem(ctx, tx, lijst, b.Zaak)
 	if err != nil {
 		return err
@@ -283,7 +293,7 @@ func (s *Service) beoordeel(ctx context.Context, tx *sqldb.Tx, actor dossier.Act
 	if it.Status != ItemSuggested {
 		return conflict("zaak niet meer op de lijst", "zaak %s is no longer on list %s (status %s)", b.Zaak, lijst, it.Status)
 	}
-	z, err := dossier.GetZaak(ctx, tx, b.Zaak)
+	z, err := w.Zaak(ctx, b.Zaak)
 	if err != nil {
 		return err
 	}
@@ -300,7 +310,7 @@ func (s *Service) beoordeel(ctx context.Context, tx *sqldb.Tx, actor dossier.Act
 		}
 		naar := z.Archief
 		naar.Archiefactiedatum, naar.Uitgesteld = &d, ""
-		if _, err := s.overschrijf(ctx, tx, actor, wie, z, naar, "vernietigingslijst "+lijst+": bewaren", b.Reden, now); err != nil {
+		if _, err := s.overschrijf(ctx, w, tx, actor, wie, z, naar, "vernietigingslijst "+lijst+": bewaren", b.Reden, now); err != nil {
 			return err
 		}
 		status, nieuwe = ItemRemoved, &d
@@ -308,7 +318,7 @@ func (s *Service) beoordeel(ctx context.Context, tx *sqldb.Tx, actor dossier.Act
 		naar := z.Archief
 		naar.Archiefnominatie = NominatieBlijvendBewaren
 		naar.Archiefactiedatum, naar.Uitgesteld = s.overbrengingsdatum(z), ""
-		if _, err := s.overschrijf(ctx, tx, actor, wie, z, naar, "vernietigingslijst "+lijst+": overbrengen", b.Reden, now); err != nil {
+		if _, err := s.overschrijf(ctx, w, tx, actor, wie, z, naar, "vernietigingslijst "+lijst+": overbrengen", b.Reden, now); err != nil {
 			return err
 		}
 		status, nieuwe = ItemRemoved, naar.Archiefactiedatum
@@ -322,7 +332,7 @@ func (s *Service) beoordeel(ctx context.Context, tx *sqldb.Tx, actor dossier.Act
 	if nieuwe != nil {
 		details["archiefactiedatum"] = nieuwe
 	}
-	if _, err := dossier.AppendAudit(ctx, tx, z.Identificatie, actor, z.Fase, "vernietigingslijst.beoordeeld", details, now); err != nil {
+	if _, err := w.Audit(ctx, z.Identificatie, actor, z.Fase, "vernietigingslijst.beoordeeld", details); err != nil {
 		return err
 	}
 	return logLijst(ctx, tx, lijst, wie, "beoordeeld", b.Zaak, details, now)
@@ -337,7 +347,7 @@ func (s *Service) RemoveItem(ctx context.Context, actor dossier.Actor, id, zaak,
 	if reden == "" {
 		return nil, invalid("reden", "is required: say why the zaak leaves the list")
 	}
-	return s.wijzig(ctx, actor, id, func(tx *sqldb.Tx, l *Lijst, wie Wie, now time.Time) error {
+	return s.wijzig(ctx, actor, id, func(w *dossier.Wijziging, tx *sqldb.Tx, l *Lijst, wie Wie, now time.Time) error {
 		if l.Status != LijstNew && l.Status != LijstReadyToReview {
 			return wrongStatus(l, "taking a zaak off", LijstNew, LijstReadyToReview)
 		}
@@ -352,12 +362,8 @@ func (s *Service) RemoveItem(ctx context.Context, actor dossier.Actor, id, zaak,
 			WHERE lijst = ? AND zaak = ?`, ItemRemoved, reden, fmtTime(now), wieJSON(wie), l.ID, zaak); err != nil {
 			return fmt.Errorf("remove %s from %s: %w", zaak, l.ID, err)
 		}
-		fase := 0
-		if z, err := dossier.GetZaak(ctx, tx, zaak); err == nil {
-			fase = z.Fase
-		}
 		details := map[string]any{"lijst": l.ID, "reden": reden}
-		if _, err := dossier.AppendAudit(ctx, tx, zaak, actor, fase, "vernietigingslijst.afgevoerd", details, now); err != nil {
+		if _, err := w.AuditInFase(ctx, zaak, actor, "vernietigingslijst.afgevoerd", details); err != nil {
 			return err
 		}
 		return logLijst(ctx, tx, l.ID, wie, "afgevoerd", zaak, details, now)
@@ -371,7 +377,7 @@ func (s *Service) Approve(ctx context.Context, actor dossier.Actor, id string) (
 	if err := requireRole(actor, dossier.RolArchivaris); err != nil {
 		return nil, err
 	}
-	return s.wijzig(ctx, actor, id, func(tx *sqldb.Tx, l *Lijst, wie Wie, now time.Time) error {
+	return s.wijzig(ctx, actor, id, func(w *dossier.Wijziging, tx *sqldb.Tx, l *Lijst, wie Wie, now time.Time) error {
 		if l.Status != LijstReadyToReview {
 			return wrongStatus(l, "approving", LijstReadyToReview)
 		}
@@ -387,7 +393,7 @@ func (s *Service) Approve(ctx context.Context, actor dossier.Actor, id string) (
 			return fmt.Errorf("approve list %s: %w", l.ID, err)
 		}
 		details := map[string]any{"lijst": l.ID, "goedgekeurdDoor": wie, "uitvoerbaarVanaf": vanaf, "wachttijd": s.inst.Wachttijd.String()}
-		if _, err := auditItems(ctx, tx, l.ID, actor, "vernietigingslijst.goedgekeurd", details, now); err != nil {
+		if _, err := auditItems(ctx, w, tx, l.ID, actor, "vernietigingslijst.goedgekeurd", details, now); err != nil {
 			return err
 		}
 		return logLijst(ctx, tx, l.ID, wie, "goedgekeurd", "", details, now)
@@ -404,7 +410,7 @@ func (s *Service) Cancel(ctx context.Context, actor dossier.Actor, id, reden str
 	if reden == "" {
 		return nil, invalid("reden", "is required: say why the list is cancelled")
 	}
-	return s.wijzig(ctx, actor, id, func(tx *sqldb.Tx, l *Lijst, wie Wie, now time.Time) error {
+	return s.wijzig(ctx, actor, id, func(w *dossier.Wijziging, tx *sqldb.Tx, l *Lijst, wie Wie, now time.Time) error {
 		switch {
 		case l.Status == LijstDeleted || l.Status == LijstCancelled:
 			return wrongStatus(l, "cancelling", LijstNew, LijstReadyToReview, LijstReadyToDelete)
@@ -412,7 +418,7 @@ func (s *Service) Cancel(ctx context.Context, actor dossier.Actor, id, reden str
 			return conflict("vernietiging gestart", "the execution of list %s started on %s: it can only be completed", l.ID, l.UitvoeringGestart.Format(time.RFC3339))
 		}
 		details := map[string]any{"lijst": l.ID, "reden": reden, "status": l.Status}
-		if _, err := auditItems(ctx, tx, l.ID, actor, "vernietigingslijst.geannuleerd", details, now); err != nil {
+		if _, err := auditItems(ctx, w, tx, l.ID, actor, "vernietigingslijst.geannuleerd", details, now); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE retention_lijsten SET status = ?, geannuleerd = ?, geannuleerd_door = ?, annuleringsreden = ? WHERE id = ?`,

@@ -10,7 +10,6 @@ import (
 
 	"zaakarchief/dossier"
 	"zaakarchief/dossier/afspraak"
-	"zaakarchief/dossier/sqldb"
 )
 
 // Config holds the retention settings as written in the configuration file; empty fields take
@@ -79,8 +78,6 @@ func (c Config) Parse() (Instellingen, error) {
 // lists and their execution, each change audited in the zaak's chain.
 type Service struct {
 	dossier   *dossier.Service
-	db        *sqldb.DB
-	blobs     dossier.BlobStore
 	afspraak  *afspraak.Afspraak
 	bepaler   *Bepaler
 	lijsten   *Lijsten
@@ -138,7 +135,7 @@ func New(o Options) (*Service, error) {
 		return nil, errors.New("retention service needs the dossier service, a bepaler and selectielijsten")
 	}
 	s := &Service{
-		dossier: o.Dossier, db: o.Dossier.DB(), blobs: o.Dossier.Blobs(), afspraak: o.Dossier.Afspraak(),
+		dossier: o.Dossier, afspraak: o.Dossier.Afspraak(),
 		bepaler: o.Bepaler, lijsten: o.Lijsten, inst: o.Instellingen, pakketten: o.Pakketten,
 		now: o.Dossier.Now, log: o.Logger, hook: o.Hook,
 	}

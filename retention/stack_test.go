@@ -328,9 +328,9 @@ func (s *stack) audit(zaak string) []dossier.AuditEntry {
 	s.tb.Helper()
 	ctx := context.Background()
 	var out []dossier.AuditEntry
-	if err := s.db.View(ctx, func(tx *sqldb.Tx) error {
+	if err := s.svc.Inzien(ctx, func(in *dossier.Inzage, tx *sqldb.Tx) error {
 		var err error
-		out, err = dossier.AuditTrail(ctx, tx, zaak)
+		out, err = in.AuditTrail(ctx, zaak)
 		return err
 	}); err != nil {
 		s.tb.Fatal(err)

@@ -85,7 +85,7 @@ func (s *Service) methode() string {
 
 // voltooi writes the verklaring and closes the list once no item is left suggested.
 func (s *Service) voltooi(ctx context.Context, actor dossier.Actor, wie Wie, id string) error {
-	return s.db.Update(ctx, func(tx *sqldb.Tx) error {
+	return s.dossier.Wijzig(ctx, func(w *dossier.Wijziging, tx *sqldb.Tx) error {
 		now := s.now()
 		l, err := getLijst(ctx, tx, id, false)
 		if err != nil {
@@ -162,7 +162,7 @@ func (s *Service) Verklaring(ctx context.Context, actor dossier.Actor, id string
 		return nil, err
 	}
 	var out *OpgeslagenVerklaring
-	err := s.db.View(ctx, func(tx *sqldb.Tx) error {
+	err := s.dossier.Inzien(ctx, func(in *dossier.Inzage, tx *sqldb.Tx) error {
 		l, err := getLijst(ctx, tx, id, false)
 		if err != nil {
 			return err

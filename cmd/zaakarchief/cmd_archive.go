@@ -49,7 +49,7 @@ func newArchiver(ctx context.Context, a *app, env *environment, reg prometheus.R
 	if !mode.Valid() {
 		return nil, fmt.Errorf("config: archive.lock_mode %q is not COMPLIANCE or GOVERNANCE", c.LockMode)
 	}
-	o := archive.Options{DB: a.db, Blobs: a.blobs, Afspraak: a.afspraak, Target: opener(url, c.S3, env.getenv),
+	o := archive.Options{DB: a.db, Dossier: a.svc, Afspraak: a.afspraak, Target: opener(url, c.S3, env.getenv),
 		LockMode: mode, Workers: c.Workers, Registerer: reg, Now: a.svc.Now, Location: a.svc.Location(), Logger: a.log}
 	if a.retention != nil {
 		o.Holds = a.retention.Bevroren

@@ -279,12 +279,7 @@ func listFiles(tb testing.TB, root string) []string {
 func (s *stack) auditTrail(zaak string) []dossier.AuditEntry {
 	s.tb.Helper()
 	ctx := context.Background()
-	var out []dossier.AuditEntry
-	err := s.db.View(ctx, func(tx *sqldb.Tx) error {
-		var err error
-		out, err = dossier.AuditTrail(ctx, tx, zaak)
-		return err
-	})
+	out, err := s.svc.AuditTrail(ctx, dossier.Actor{Rol: dossier.RolSysteem}, zaak)
 	if err != nil {
 		s.tb.Fatal(err)
 	}

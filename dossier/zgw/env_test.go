@@ -175,18 +175,15 @@ func (e *env) call(tok, method, path string, body io.Reader) (int, []byte) {
 }
 
 // auditActies lists "actie organisatie fase" of a zaak's audit trail.
-func auditActies(t testing.TB, db *sqldb.DB, zaak string) []string {
+func auditActies(t testing.TB, svc *dossier.Service, zaak string) []string {
 	t.Helper()
 	var out []string
-	err := db.View(context.Background(), func(tx *sqldb.Tx) error {
-		entries, err := dossier.AuditTrail(context.Background(), tx, zaak)
-		for _, a := range entries {
-			out = append(out, a.Actie+" "+a.Organisatie+" "+itoa(a.Fase))
-		}
-		return err
-	})
+	entries, err := svc.AuditTrail(context.Background(), dossier.Actor{Rol: dossier.RolSysteem}, zaak)
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, a := range entries {
+		out = append(out, a.Actie+" "+a.Organisatie+" "+itoa(a.Fase))
 	}
 	return out
 }

@@ -130,7 +130,7 @@ func captureSide(t *testing.T, stappen []zgwtest.Stap) (*dossier.Dossier, []stri
 	if err != nil {
 		t.Fatal(err)
 	}
-	return d, auditActies(t, db, zaak)
+	return d, auditActies(t, svc, zaak)
 }
 
 func TestSeedScenarioFromTwoSourcesEndsAsTheDossierTheCaptureAPIProduces(t *testing.T) {
@@ -162,7 +162,7 @@ func TestSeedScenarioFromTwoSourcesEndsAsTheDossierTheCaptureAPIProduces(t *test
 	if g, w := normalized(t, got), normalized(t, want); g != w {
 		t.Errorf("the collected dossier differs from the captured one:\ncollected %s\ncaptured  %s", g, w)
 	}
-	if g := auditActies(t, e.db, ids[0]); !slices.Equal(g, wantAudit) {
+	if g := auditActies(t, e.svc, ids[0]); !slices.Equal(g, wantAudit) {
 		t.Errorf("audit trail of the collected dossier:\n%s\nwant (as captured):\n%s", strings.Join(g, "\n"), strings.Join(wantAudit, "\n"))
 	}
 	if got.Zaak.Fase != 5 || got.Zaak.Einddatum == nil || got.Zaak.Einddatum.String() != "2026-02-20" || got.Zaak.Initiator != "J. Jansen" {
@@ -183,7 +183,7 @@ func TestResyncImportsNothingTwiceAndAddsNoAuditEntries(t *testing.T) {
 	audit := map[string]int{}
 	for _, id := range ids {
 		before[id] = normalized(t, e.dossier(id))
-		audit[id] = len(auditActies(t, e.db, id))
+		audit[id] = len(auditActies(t, e.svc, id))
 	}
 	e.om.Gemeente.ResetHits()
 	again := e.sync(zgw.SyncOptions{})
@@ -197,7 +197,7 @@ func TestResyncImportsNothingTwiceAndAddsNoAuditEntries(t *testing.T) {
 		if g := normalized(t, e.dossier(id)); g != before[id] {
 			t.Errorf("dossier %s changed on a second sync:\n%s\nbefore:\n%s", id, g, before[id])
 		}
-		if n := len(auditActies(t, e.db, id)); n != audit[id] {
+		if n := len(auditActies(t, e.svc, id)); n != audit[id] {
 			t.Errorf("dossier %s: %d audit entries after a second sync, %d before (a refusal recorded twice?)", id, n, audit[id])
 		}
 	}
