@@ -68,12 +68,6 @@ func NewService(o Options) (*Service, error) {
 // Afspraak returns the agreement in force.
 func (s *Service) Afspraak() *afspraak.Afspraak { return s.afspraak }
 
-// DB returns the database the dossiers are in (for packages that read them).
-func (s *Service) DB() *sqldb.DB { return s.db }
-
-// Blobs returns the blob store of the documents.
-func (s *Service) Blobs() BlobStore { return s.blobs }
-
 // Location is the time zone zaak dates are taken in (Europe/Amsterdam).
 func (s *Service) Location() *time.Location { return s.loc }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"zaakarchief/dossier"
 )
 
 func auditVerifyCommand() *command {
@@ -19,7 +18,7 @@ func auditVerifyCommand() *command {
 				return err
 			}
 			defer a.Close()
-			breaks, n, err := dossier.VerifyAudit(ctx, a.db)
+			breaks, n, err := a.svc.VerifyAudit(ctx)
 			if err != nil {
 				return err
 			}

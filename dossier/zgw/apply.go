@@ -183,9 +183,9 @@ func (c *Collector) kenmerkDossier(ctx context.Context, g *groep, zt *afspraak.Z
 				continue
 			}
 			var z *dossier.Zaak
-			err := c.db.View(ctx, func(tx *sqldb.Tx) error {
+			err := c.svc.Inzien(ctx, func(in *dossier.Inzage, _ *sqldb.Tx) error {
 				var err error
-				z, err = dossier.GetZaak(ctx, tx, k.Kenmerk)
+				z, err = in.Zaak(ctx, k.Kenmerk)
 				return err
 			})
 			if errors.Is(err, dossier.ErrNotFound) {

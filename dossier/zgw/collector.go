@@ -49,7 +49,7 @@ type Options struct {
 // Collector brings zaak information from the organisations' ZGW APIs into the dossier.
 type Collector struct {
 	svc      *dossier.Service
-	db       *sqldb.DB
+	db       dossierDB
 	bronnen  []*Bron
 	clients  map[string]*client
 	cat      *catalogus
@@ -133,7 +133,7 @@ func New(o Options) (*Collector, error) {
 		tr.MaxIdleConnsPerHost = 16
 		o.HTTPClient = &http.Client{Transport: tr}
 	}
-	c := &Collector{svc: o.Service, db: o.Service.DB(), cat: newCatalogus(), log: o.Logger, now: o.Now,
+	c := &Collector{svc: o.Service, db: dossierDB{o.Service}, cat: newCatalogus(), log: o.Logger, now: o.Now,
 		metrics: newMetrics(o.Registerer), workers: o.Workers, spoolDir: o.SpoolDir, clients: map[string]*client{}, bezig: newSleutels()}
 	c.bronnen = bronnen(o.Service.Afspraak(), o.Getenv)
 	for _, b := range c.bronnen {
@@ -379,4 +379,19 @@ func (c *Collector) groups(ctx context.Context, seeds []string) ([][]string, err
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i][0] < out[j][0] })
 	return out, nil
+}
+
+// dossierDB runs the collector's transactions through the dossier service: its own tables
+// (zgw_*) are written in the dossier's transactions, and the dossier's tables are read only
+// through dossier.Inzage.
+type dossierDB struct{ svc *dossier.Service }
+
+// View runs fn in one read snapshot.
+func (d dossierDB) View(ctx context.Context, fn func(tx *sqldb.Tx) error) error {
+	return d.svc.Inzien(ctx, func(_ *dossier.Inzage, tx *sqldb.Tx) error { return fn(tx) })
+}
+
+// Update runs fn in one write transaction.
+func (d dossierDB) Update(ctx context.Context, fn func(tx *sqldb.Tx) error) error {
+	return d.svc.Wijzig(ctx, func(_ *dossier.Wijziging, tx *sqldb.Tx) error { return fn(tx) })
 }

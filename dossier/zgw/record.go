@@ -91,8 +91,8 @@ func datum(field, s string) (*dossier.Datum, error) {
 // fase reads the phase the dossier's zaak is in now.
 func (a *toepasser) fase(ctx context.Context) (int, error) {
 	var fase int
-	err := a.c.db.View(ctx, func(tx *sqldb.Tx) error {
-		z, err := dossier.GetZaak(ctx, tx, a.dossier)
+	err := a.c.svc.Inzien(ctx, func(in *dossier.Inzage, _ *sqldb.Tx) error {
+		z, err := in.Zaak(ctx, a.dossier)
 		if err != nil {
 			return err
 		}

@@ -108,7 +108,7 @@ func getZaken(ctx context.Context, tx *sqldb.Tx, urls []string) (map[string]*zaa
 }
 
 // koppelingen reads every link key: url -> keys.
-func koppelingen(ctx context.Context, db *sqldb.DB) (map[string][]string, error) {
+func koppelingen(ctx context.Context, db dossierDB) (map[string][]string, error) {
 	out := map[string][]string{}
 	err := db.View(ctx, func(tx *sqldb.Tx) error {
 		rows, err := tx.Query(ctx, `SELECT url, sleutel FROM zgw_koppelingen ORDER BY url, sleutel`)
@@ -208,7 +208,7 @@ func saveItems(ctx context.Context, tx *sqldb.Tx, items []*item, now time.Time) 
 }
 
 // recordBron records the outcome of a pass over a source: errMsg empty is a success.
-func recordBron(ctx context.Context, db *sqldb.DB, bron, errMsg string, now time.Time) error {
+func recordBron(ctx context.Context, db dossierDB, bron, errMsg string, now time.Time) error {
 	return db.Update(ctx, func(tx *sqldb.Tx) error {
 		if errMsg == "" {
 			_, err := tx.Exec(ctx, `INSERT INTO zgw_bronnen (bron, laatste_poging, laatste_succes, fout, opeenvolgende_fouten) VALUES (?, ?, ?, '', 0)
