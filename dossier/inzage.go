@@ -26,11 +26,11 @@ func (in *Inzage) Dossier(ctx context.Context, id string) (*Dossier, error) {
 // Fase returns the phase a zaak is in for an audit entry; 0 when the zaak does not exist (any
 // more).
 func (in *Inzage) Fase(ctx context.Context, zaak string) int {
-	z, err := getZaak(ctx, in.tx, zaak)
-	if err != nil {
+	var fase int
+	if err := in.tx.QueryRow(ctx, `SELECT fase FROM zaken WHERE identificatie = ?`, zaak).Scan(&fase); err != nil {
 		return 0
 	}
-	return z.Fase
+	return fase
 }
 
 // Zaken returns the zaken that match f, ordered by identificatie.
@@ -43,10 +43,11 @@ func (in *Inzage) Count(ctx context.Context, f ZaakFilter) (int, error) {
 	return countZaken(ctx, in.tx, f)
 }
 
-// Resultaattypen returns the resultaattype of every zaak that matches f and has a resultaat,
-// by identificatie.
-func (in *Inzage) Resultaattypen(ctx context.Context, f ZaakFilter) (map[string]string, error) {
-	return resultaattypen(ctx, in.tx, f)
+// Doorloop streams the zaken that match f, ordered by identificatie, each with the
+// resultaattype of its resultaat ("" when it has none), to fn; an error of fn stops it. fn may
+// write the caller's own tables through the transaction's tx meanwhile.
+func (in *Inzage) Doorloop(ctx context.Context, f ZaakFilter, fn func(z *Zaak, resultaattype string) error) error {
+	return eachZaak(ctx, in.tx, f, fn)
 }
 
 // auditTrail returns the chain of one zaak in order.

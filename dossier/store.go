@@ -375,27 +375,52 @@ func listZaken(ctx context.Context, tx *sqldb.Tx, f ZaakFilter) ([]Zaak, error) 
 	return out, rows.Err()
 }
 
-// resultaattypen returns the resultaattype of every zaak that matches f and has one.
-func resultaattypen(ctx context.Context, tx *sqldb.Tx, f ZaakFilter) (map[string]string, error) {
+// zaakColumnsZ are zaakColumns qualified with the alias z, for queries that join.
+var zaakColumnsZ = func() string {
+	cols := strings.Split(zaakColumns, ",")
+	for i, c := range cols {
+		cols[i] = "z." + strings.TrimSpace(c)
+	}
+	return strings.Join(cols, ", ")
+}()
+
+// eachZaak streams the zaken that match f, ordered by identificatie, each with its
+// resultaattype ("" when it has none), to fn.
+func eachZaak(ctx context.Context, tx *sqldb.Tx, f ZaakFilter, fn func(z *Zaak, resultaattype string) error) error {
 	w, args, ok := f.where()
 	if !ok {
-		return nil, nil
+		return nil
 	}
-	rows, err := tx.Query(ctx, `SELECT z.identificatie, r.resultaattype FROM zaken z JOIN resultaten r ON r.zaak = z.identificatie`+w, args...)
+	q := `SELECT ` + zaakColumnsZ + `, COALESCE(r.resultaattype, '') FROM zaken z LEFT JOIN resultaten r ON r.zaak = z.identificatie` +
+		w + ` ORDER BY z.identificatie`
+	if f.Limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, f.Offset)
+	}
+	rows, err := tx.Query(ctx, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("read resultaattypen: %w", err)
+		return fmt.Errorf("read zaken: %w", err)
 	}
 	defer rows.Close()
-	out := map[string]string{}
+	var rt string
 	for rows.Next() {
-		var z, r string
-		if err := rows.Scan(&z, &r); err != nil {
-			return nil, fmt.Errorf("read resultaattypen: %w", err)
+		z, err := scanZaak(resultaatScanner{rows, &rt})
+		if err != nil {
+			return fmt.Errorf("read zaken: %w", err)
 		}
-		out[z] = r
+		if err := fn(z, rt); err != nil {
+			return err
+		}
 	}
-	return out, rows.Err()
+	return rows.Err()
 }
+
+// resultaatScanner scans a zaak row that carries the resultaattype as its last column.
+type resultaatScanner struct {
+	r  rowScanner
+	rt *string
+}
+
+func (s resultaatScanner) Scan(dest ...any) error { return s.r.Scan(append(dest, s.rt)...) }
 
 // countDocumentsWithContent counts the documents and earlier document versions, in any zaak,
 // that hold the content with this SHA-256: a blob may only be deleted when none does.

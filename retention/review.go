@@ -68,12 +68,7 @@ func (s *Service) Propose(ctx context.Context, actor dossier.Actor) (*Voorstel, 
 	wie := s.wie(ctx, actor)
 	v := &Voorstel{Peildatum: vandaag}
 	id := "VL-" + strings.ReplaceAll(vandaag.String(), "-", "") + "-" + newID(3)
-	err := s.dossier.Wijzig(ctx, func(w *dossier.Wijziging, tx *sqldb.Tx) error {
-		f := teVernietigenOp(vandaag)
-		due, err := w.Zaken(ctx, f)
-		if err != nil {
-			return fmt.Errorf("count due zaken: %w", err)
-		}
+	err := s.dossier.WijzigOp(ctx, now, func(w *dossier.Wijziging, tx *sqldb.Tx) error {
 		opLijst, err := zakenOpOpenLijst(ctx, tx)
 		if err != nil {
 			return err
@@ -82,29 +77,10 @@ func (s *Service) Propose(ctx context.Context, actor dossier.Actor) (*Voorstel, 
 		if err != nil {
 			return err
 		}
-		var kandidaten []dossier.Zaak
-		for i := range due {
-			switch {
-			case opLijst[due[i].Identificatie]:
-				v.AlOpLijst++
-			case len(dekkend(holds, &due[i])) > 0:
-				v.Bevroren++
-			default:
-				kandidaten = append(kandidaten, due[i])
-			}
-		}
-		v.Verlopen = len(due)
-		if len(kandidaten) == 0 {
-			return errNiets
-		}
 		naam := fmt.Sprintf("Vernietigingslijst %s", vandaag)
 		if _, err := tx.Exec(ctx, `INSERT INTO retention_lijsten (id, naam, status, peildatum, aangemaakt, aangemaakt_door, gewijzigd)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, id, naam, LijstNew, vandaag.String(), fmtTime(now), wieJSON(wie), fmtTime(now)); err != nil {
 			return fmt.Errorf("create list: %w", err)
-		}
-		resultaten, err := w.Resultaattypen(ctx, f)
-		if err != nil {
-			return fmt.Errorf("fill list: %w", err)
 		}
 		ins, err := tx.Prepare(ctx, `INSERT INTO retention_lijst_items (lijst, zaak, zaaktype, omschrijving, startdatum, einddatum,
 			archiefactiedatum, resultaattype, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'suggested')`)
@@ -112,13 +88,28 @@ func (s *Service) Propose(ctx context.Context, actor dossier.Actor) (*Voorstel, 
 			return fmt.Errorf("fill list: %w", err)
 		}
 		defer ins.Close()
-		for _, z := range kandidaten {
-			if _, err := ins.ExecContext(ctx, id, z.Identificatie, z.Zaaktype, z.Omschrijving, z.Startdatum.String(),
-				dossier.DatumKolom(z.Einddatum), dossier.DatumKolom(z.Archief.Archiefactiedatum), resultaten[z.Identificatie]); err != nil {
-				return fmt.Errorf("fill list: %w", err)
+		err = w.Doorloop(ctx, teVernietigenOp(vandaag), func(z *dossier.Zaak, resultaattype string) error {
+			v.Verlopen++
+			switch {
+			case opLijst[z.Identificatie]:
+				v.AlOpLijst++
+			case len(dekkend(holds, z)) > 0:
+				v.Bevroren++
+			default:
+				if _, err := ins.ExecContext(ctx, id, z.Identificatie, z.Zaaktype, z.Omschrijving, z.Startdatum.String(),
+					dossier.DatumKolom(z.Einddatum), dossier.DatumKolom(z.Archief.Archiefactiedatum), resultaattype); err != nil {
+					return fmt.Errorf("fill list: %w", err)
+				}
+				v.Opgenomen++
 			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("select due zaken: %w", err)
 		}
-		v.Opgenomen = len(kandidaten)
+		if v.Opgenomen == 0 {
+			return errNiets
+		}
 		if _, err := auditItems(ctx, w, tx, id, actor, "vernietigingslijst.voorgesteld", map[string]any{"lijst": id, "peildatum": vandaag}, now); err != nil {
 			return err
 		}
