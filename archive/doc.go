@@ -54,7 +54,7 @@
 // objects journaled as done are skipped, and before writing an object of an interrupted package
 // the run asks the target whether it is already there with the same SHA-256, so nothing is
 // written twice. (Writers journal their objects in batches, off their own path; a mark lost in
-// a crash costs one such question.) A zaak is marked archived (dossier.SetArchiefstatus: gearchiveerd, or
+// a crash costs one such question.) A zaak is marked archived (dossier.Wijziging.SetArchiefstatus: gearchiveerd, or
 // gearchiveerd_procestermijn_onbekend without archiefactiedatum) in the transaction that records
 // its package complete, after the manifest is written, and only while the dossier is still in
 // the state it was packaged in (a fingerprint of the dossier); from then on the dossier refuses

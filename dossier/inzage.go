@@ -131,11 +131,15 @@ func (w *Wijziging) WijzigArchief(ctx context.Context, zaak string, naar Archief
 // Vernietig removes a zaak and everything recorded on it, except its audit trail, and audits
 // it in the zaak's chain as actor ("zaak.vernietigd", details with the number of documents
 // added as "documenten"). Content that no other zaak holds is queued; Service.PurgeBlobs
-// deletes it after the transaction commits. It returns how many documents went.
+// deletes it after the transaction commits. It returns how many documents went. A zaak that
+// was transferred (overgedragen) is no longer the organisation's to destroy.
 func (w *Wijziging) Vernietig(ctx context.Context, zaak string, actor Actor, details map[string]any) (int, error) {
 	z, err := getZaak(ctx, w.tx, zaak)
 	if err != nil {
 		return 0, err
+	}
+	if z.Archief.Archiefstatus == ArchiefstatusOvergedragen {
+		return 0, conflict("zaak overgedragen", "zaak %s was transferred: it is no longer destroyed here", zaak)
 	}
 	docs, err := destroyZaak(ctx, w.tx, zaak, w.nu)
 	if err != nil {

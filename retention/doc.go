@@ -19,9 +19,12 @@
 //     review.go), their idempotent, resumable execution (execute.go) with the verklaring van
 //     vernietiging of Archiefbesluit art. 8 (verklaring.go), and the scheduled job (job.go).
 //
-// Retention owns the tables retention_* (migrations/) and nothing else. It reads the dossier's
-// tables where a query over many zaken needs it (proposing a list), but changes a dossier only
-// through package dossier: UpdateZaak, DestroyZaak, PurgeBlobs, AppendAudit. Archiving is
+// Retention owns the tables retention_* (migrations/) and nothing else. It never reads the
+// dossier's tables itself: it asks dossier.Inzage for the zaken it needs (a zaak, a dossier, the
+// zaken due for destruction through a ZaakFilter) and changes a dossier only in a
+// Service.Wijzig transaction through dossier.Wijziging: WijzigArchief (overrides and reviews),
+// Vernietig, Audit; Service.PurgeBlobs after an execution. Its own tables are read and written
+// in the same transactions. Which holds cover a zaak is decided in Go (dekt). Archiving is
 // package archive's; it deletes archived copies for an execution through ArchiefVerwijderaar.
 // HTTP routes are in retention/api. Dates are calendar dates held as time.Time at 00:00 UTC in
 // the rules (see Datum) and as dossier.Datum at the dossier's edge. Terms are never added with
