@@ -14,6 +14,7 @@ import (
 	"net/textproto"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"sync"
 	"testing"
@@ -361,6 +362,64 @@ func listFiles(tb testing.TB, root string) []string {
 		tb.Fatal(err)
 	}
 	sort.Strings(out)
+	return out
+}
+
+// zaken counts the zaken in the dossier store.
+func (s *stack) zaken() int {
+	s.tb.Helper()
+	var n int
+	err := s.svc.Inzien(context.Background(), func(in *dossier.Inzage, _ *sqldb.Tx) error {
+		var err error
+		n, err = in.Count(context.Background(), dossier.ZaakFilter{})
+		return err
+	})
+	if err != nil {
+		s.tb.Fatal(err)
+	}
+	return n
+}
+
+// auditEntries counts the entries of every chain of the audit trail.
+func (s *stack) auditEntries() int {
+	s.tb.Helper()
+	_, n, err := s.svc.VerifyAudit(context.Background())
+	if err != nil {
+		s.tb.Fatal(err)
+	}
+	return n
+}
+
+// heldContent lists the contents ("ab/abcd…", as the blob directory names them) that the
+// documents of the zaken left in the dossier store hold.
+func (s *stack) heldContent() []string {
+	s.tb.Helper()
+	ctx := context.Background()
+	seen := map[string]bool{}
+	err := s.svc.Inzien(ctx, func(in *dossier.Inzage, _ *sqldb.Tx) error {
+		zaken, err := in.Zaken(ctx, dossier.ZaakFilter{})
+		if err != nil {
+			return err
+		}
+		for _, z := range zaken {
+			d, err := in.Dossier(ctx, z.Identificatie)
+			if err != nil {
+				return err
+			}
+			for _, doc := range d.Documenten {
+				seen[doc.SHA256[:2]+"/"+doc.SHA256] = true
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		s.tb.Fatal(err)
+	}
+	out := make([]string, 0, len(seen))
+	for h := range seen {
+		out = append(out, h)
+	}
+	slices.Sort(out)
 	return out
 }
 
