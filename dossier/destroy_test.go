@@ -123,12 +123,18 @@ func TestPurgeAfterCrashFinishesQueuedDeletions(t *testing.T) {
 	if _, err := s.blobs.Open(ctx, sha); err != nil {
 		t.Fatalf("content deleted before the purge: %v", err)
 	}
+	if n := queued(t, s); n != 1 {
+		t.Fatalf("%d contents queued after the destruction, want 1", n)
+	}
 	n, err := s.svc.PurgeBlobs(ctx)
 	if err != nil || n != 1 {
 		t.Fatalf("purge after restart: %d, %v; want 1 blob deleted", n, err)
 	}
 	if n, err := s.svc.PurgeBlobs(ctx); err != nil || n != 0 {
 		t.Fatalf("second purge: %d, %v; want nothing left to do", n, err)
+	}
+	if n := queued(t, s); n != 0 {
+		t.Fatalf("%d contents still queued after the purge", n)
 	}
 }
 
@@ -139,4 +145,18 @@ func mustFirstDoc(t *testing.T, s *stack, zaak string) string {
 		t.Fatalf("dossier %s: %v", zaak, err)
 	}
 	return d.Documenten[0].ID
+}
+
+func queued(t *testing.T, s *stack) int {
+	t.Helper()
+	var n int
+	err := s.svc.Inzien(context.Background(), func(in *dossier.Inzage, _ *sqldb.Tx) error {
+		var err error
+		n, err = in.InhoudInWachtrij(context.Background())
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

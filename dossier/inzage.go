@@ -2,6 +2,7 @@ package dossier
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"time"
 
@@ -65,6 +66,16 @@ func (in *Inzage) ZakenTeArchiveren(ctx context.Context) ([]string, error) {
 // hold the content with this SHA-256.
 func (in *Inzage) DocumentenMetInhoud(ctx context.Context, sha string) (int, error) {
 	return countDocumentsWithContent(ctx, in.tx, sha)
+}
+
+// InhoudInWachtrij counts the contents of destroyed zaken queued for deletion from the blob
+// store (Service.PurgeBlobs empties the queue).
+func (in *Inzage) InhoudInWachtrij(ctx context.Context) (int, error) {
+	var n int
+	if err := in.tx.QueryRow(ctx, `SELECT COUNT(*) FROM te_verwijderen_blobs`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count queued content: %w", err)
+	}
+	return n, nil
 }
 
 // Wijziging changes dossiers inside one write transaction. Its methods say what changes, take

@@ -148,7 +148,7 @@ func TestExecutionKilledAtAnyPointCompletesWhenRunAgain(t *testing.T) {
 			if over := s.zaken(); over+vernietigd != len(weg)+1 {
 				t.Errorf("after the crash %d zaken left and %d destroyed, want %d in all", over, vernietigd, len(weg)+1)
 			}
-			if q := s.count(`SELECT COUNT(*) FROM te_verwijderen_blobs`); tc.punt == "zaak-vernietigd" && q == 0 {
+			if q := s.queued(); tc.punt == "zaak-vernietigd" && q == 0 {
 				t.Errorf("killed between commit and purge, yet nothing is queued: the test does not reach that state")
 			}
 
@@ -209,7 +209,7 @@ func checkCompleted(t *testing.T, s *stack, id string, weg []string, blijft, arc
 	if !slices.Equal(files, held) {
 		t.Errorf("blob store holds %v, documents hold %v", files, held)
 	}
-	if n := s.count(`SELECT COUNT(*) FROM te_verwijderen_blobs`); n != 0 {
+	if n := s.queued(); n != 0 {
 		t.Errorf("%d contents still queued", n)
 	}
 	breaks, _, err := s.svc.VerifyAudit(ctx)

@@ -153,7 +153,7 @@ func TestDestructionListEndToEndOverHTTP(t *testing.T) {
 	if _, err := os.Stat(blobPath(s, gedeeld)); err != nil {
 		t.Errorf("content shared with the permanent zaak B was deleted: %v", err)
 	}
-	if n := s.count(`SELECT COUNT(*) FROM te_verwijderen_blobs`); n != 0 {
+	if n := s.queued(); n != 0 {
 		t.Errorf("%d contents still queued for deletion", n)
 	}
 	if afterB := s.get(s.recordmanager, "/api/v1/zaken/"+b).body; !bytes.Equal(beforeB, afterB) {

@@ -380,6 +380,21 @@ func (s *stack) zaken() int {
 	return n
 }
 
+// queued counts the contents queued for deletion from the blob store.
+func (s *stack) queued() int {
+	s.tb.Helper()
+	var n int
+	err := s.svc.Inzien(context.Background(), func(in *dossier.Inzage, _ *sqldb.Tx) error {
+		var err error
+		n, err = in.InhoudInWachtrij(context.Background())
+		return err
+	})
+	if err != nil {
+		s.tb.Fatal(err)
+	}
+	return n
+}
+
 // auditEntries counts the entries of every chain of the audit trail.
 func (s *stack) auditEntries() int {
 	s.tb.Helper()
