@@ -23,7 +23,7 @@ func TestAgreementCheckPrintsEveryProblemWithItsLineAndExitsOne(t *testing.T) {
 	}{
 		{"valid", string(good), 0, []string{"ok (1 zaaktypen, 2 organisaties)"}, ""},
 		{"two errors", bad, 1, []string{
-			`doorlooptijd: duration "8 weken": does not start with P`,
+			`doorlooptijd: duur "8 weken": begint niet met P`,
 			`zaaktypen[0].statustypen[1].verantwoordelijke: unknown organisatie "odx"`,
 		}, "2 errors in "},
 		{"unknown key", strings.Replace(string(good), "bronorganisatie:", "bron_organisatie:", 1), 1, []string{

@@ -21,10 +21,7 @@ import (
 	"zaakarchief/dossier/zgw"
 )
 
-// Defaults of the collector's jobs in serve.
 const (
-	defaultZGWSchedule     = "*/15 * * * *"
-	defaultZGWFullSchedule = "30 2 * * *"
 	// zgwSinceMargin is how far back before the previous pass an incremental pass looks, for
 	// clocks that differ and changes registered late.
 	zgwSinceMargin = time.Hour
@@ -234,16 +231,13 @@ func startCollector(ctx context.Context, a *app, env *environment, srv *httpapi.
 		}
 	}
 	for _, j := range []struct {
-		name, spec, def string
-		incremental     bool
+		name, spec  string
+		incremental bool
 	}{
-		{"zgw sync", c.Schedule, defaultZGWSchedule, true},
-		{"zgw full sync", c.FullSchedule, defaultZGWFullSchedule, false},
+		{"zgw sync", c.Schedule, true},
+		{"zgw full sync", c.FullSchedule, false},
 	} {
 		spec := j.spec
-		if spec == "" {
-			spec = j.def
-		}
 		if strings.EqualFold(spec, "off") {
 			a.log.Info(j.name + " job disabled")
 			continue

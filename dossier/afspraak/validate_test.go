@@ -87,7 +87,7 @@ func TestValidateReportsEachBrokenRuleWithItsLine(t *testing.T) {
 		{name: "zaaktype vertrouwelijkheid", edits: []edit{{"vertrouwelijkheidaanduiding: zaakvertrouwelijk\n    doorlooptijd", "vertrouwelijkheidaanduiding: geheimpje\n    doorlooptijd"}},
 			path: "zaaktypen[0].vertrouwelijkheidaanduiding", msg: `"geheimpje" is not one of openbaar,`, marker: "geheimpje"},
 		{name: "doorlooptijd not a duration", edits: []edit{{"doorlooptijd: P8W", "doorlooptijd: 8 weken"}},
-			path: "zaaktypen[0].doorlooptijd", msg: `duration "8 weken": does not start with P`, marker: "doorlooptijd:"},
+			path: "zaaktypen[0].doorlooptijd", msg: `duur "8 weken": begint niet met P`, marker: "doorlooptijd:"},
 		{name: "doorlooptijd zero", edits: []edit{{"doorlooptijd: P8W", "doorlooptijd: P0D"}},
 			path: "zaaktypen[0].doorlooptijd", msg: "must be longer than zero", marker: "doorlooptijd:"},
 		{name: "unknown bronorganisatie", edits: []edit{{"bronorganisatie: gemeente", "bronorganisatie: provincie"}},
@@ -155,7 +155,7 @@ func TestValidateReportsEachBrokenRuleWithItsLine(t *testing.T) {
 		{name: "archiefnominatie", edits: []edit{{"archiefnominatie: vernietigen", "archiefnominatie: weggooien"}},
 			path: "zaaktypen[0].resultaattypen[1].archiefnominatie", msg: `"weggooien" is not one of blijvend_bewaren, vernietigen`, marker: "weggooien"},
 		{name: "archiefactietermijn not a duration", edits: []edit{{"archiefactietermijn: P5Y", "archiefactietermijn: 5Y"}},
-			path: "zaaktypen[0].resultaattypen[1].archiefactietermijn", msg: `duration "5Y": does not start with P`, marker: "archiefactietermijn"},
+			path: "zaaktypen[0].resultaattypen[1].archiefactietermijn", msg: `duur "5Y": begint niet met P`, marker: "archiefactietermijn"},
 		{name: "archiefactietermijn with a time part", edits: []edit{{"archiefactietermijn: P5Y", "archiefactietermijn: P5YT1H"}},
 			path: "zaaktypen[0].resultaattypen[1].archiefactietermijn", msg: "no time part", marker: "archiefactietermijn"},
 		{name: "vernietigen without brondatum", edits: []edit{{"        brondatum_archiefprocedure:\n          afleidingswijze: afgehandeld\n", ""}},
@@ -165,7 +165,7 @@ func TestValidateReportsEachBrokenRuleWithItsLine(t *testing.T) {
 		{name: "termijn without procestermijn", edits: []edit{{"afleidingswijze: afgehandeld\n", "afleidingswijze: termijn\n"}},
 			path: "zaaktypen[0].resultaattypen[1].brondatum_archiefprocedure.procestermijn", msg: "is required for afleidingswijze termijn", marker: "brondatum_archiefprocedure:", nth: 2},
 		{name: "termijn with a bad procestermijn", edits: []edit{{"afleidingswijze: afgehandeld\n", "afleidingswijze: termijn\n          procestermijn: P1X\n"}},
-			path: "zaaktypen[0].resultaattypen[1].brondatum_archiefprocedure.procestermijn", msg: `duration "P1X": unknown designator 'X'`, marker: "procestermijn: P1X"},
+			path: "zaaktypen[0].resultaattypen[1].brondatum_archiefprocedure.procestermijn", msg: `duur "P1X": onbekende aanduiding 'X'`, marker: "procestermijn: P1X"},
 		{name: "afgehandeld with a datumkenmerk", edits: []edit{{"afleidingswijze: afgehandeld\n", "afleidingswijze: afgehandeld\n          datumkenmerk: datum\n"}},
 			path: "zaaktypen[0].resultaattypen[1].brondatum_archiefprocedure.datumkenmerk", msg: "must be empty for afleidingswijze afgehandeld", marker: "datumkenmerk: datum"},
 		{name: "afgehandeld with einddatum_bekend", edits: []edit{{"afleidingswijze: afgehandeld\n", "afleidingswijze: afgehandeld\n          einddatum_bekend: true\n"}},
@@ -223,7 +223,7 @@ func TestValidateReportsAllErrorsAtOnceInLineOrder(t *testing.T) {
 		`test.yaml:11: organisaties[1].rsin: rsin "823631085" fails the elfproef (11-check); check for a typing error`,
 		`test.yaml:30: zaaktypen[0].statustypen[1].verantwoordelijke: unknown organisatie "odx" (known: gemeente, od)`,
 		`test.yaml:42: zaaktypen[0].overgangen[0].naar: unknown volgnummer 7`,
-		`test.yaml:63: zaaktypen[0].resultaattypen[1].archiefactietermijn: duration "vijf jaar": does not start with P; expected an ISO 8601 duration such as P8W, P6M or P10Y`,
+		`test.yaml:63: zaaktypen[0].resultaattypen[1].archiefactietermijn: duur "vijf jaar": begint niet met P; verwacht een ISO 8601-duur zoals P8W, P6M of P10Y`,
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %d problems, want %d:\n%v", len(got), len(want), Fouten(got))
