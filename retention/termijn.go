@@ -37,6 +37,9 @@ var ErrGeenDatum = errors.New("geen datum")
 var datumFormaten = []string{
 	"2006-01-02",
 	"20060102",
+	"20060102150405", // the ZGW datum_tijd form of an eigenschap (yyyymmddhhmmss)
+	"20060102T150405",
+	"20060102T150405Z07:00",
 	time.RFC3339Nano,
 	"2006-01-02T15:04:05.999999999",
 	"2006-01-02T15:04",
@@ -46,7 +49,7 @@ var datumFormaten = []string{
 }
 
 // ParseDatumLenient reads the date in a zaak eigenschap or zaakobject attribute: 2024-01-31,
-// 20240131, an RFC 3339 datetime (2024-01-31T10:00:00+01:00) or a datetime without zone
+// 20240131, the ZGW datum_tijd form 20240131235959, an RFC 3339 datetime (2024-01-31T10:00:00+01:00) or a datetime without zone
 // (2024-01-31T10:00:00, also with a space for the T). A datetime counts for the calendar date
 // written in it, not that date converted to UTC, as Open Zaak does. The result is at 00:00 UTC.
 // Anything else, including the empty string, is an error wrapping ErrGeenDatum that quotes the
