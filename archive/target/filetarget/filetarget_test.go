@@ -236,4 +236,3 @@ func TestSweepRemovesOldTemporaryFilesOnly(t *testing.T) {
 		t.Errorf("the object is gone after the sweep: %v", err)
 	}
 }
-
