@@ -2,8 +2,12 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -13,10 +17,13 @@ import (
 
 	"zaakarchief/cmd/zaakarchief/config"
 	"zaakarchief/dossier/httpapi"
+	"zaakarchief/server"
 )
 
 // TestOpenAPIDocumentsExactlyTheRoutesTheDaemonServes builds the daemon as serve does and
-// compares every route it registers with the operations in the served OpenAPI document.
+// compares every route its server registers with the operations in the served OpenAPI
+// document; then it calls every route without a token: the ones the document marks public
+// (security: []) answer, every other one is refused with 401 by the server's authentication.
 func TestOpenAPIDocumentsExactlyTheRoutesTheDaemonServes(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -42,11 +49,14 @@ func TestOpenAPIDocumentsExactlyTheRoutesTheDaemonServes(t *testing.T) {
 		t.Fatal(err)
 	}
 	var documented []string
+	public := map[string]bool{}
 	for p, ops := range doc.Paths {
-		for m := range ops {
+		for m, op := range ops {
 			switch m {
 			case "get", "put", "post", "delete", "patch", "head", "options":
 				documented = append(documented, strings.ToUpper(m)+" "+p)
+				sec, ok := op.(map[string]any)["security"].([]any)
+				public[strings.ToUpper(m)+" "+p] = ok && len(sec) == 0
 			}
 		}
 	}
@@ -60,6 +70,30 @@ func TestOpenAPIDocumentsExactlyTheRoutesTheDaemonServes(t *testing.T) {
 	for _, r := range documented {
 		if !slices.Contains(registered, r) {
 			t.Errorf("openapi.yaml documents %q but the daemon does not serve it", r)
+		}
+	}
+
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	param := regexp.MustCompile(`\{[^}]+\}`)
+	for _, r := range registered {
+		method, path, _ := strings.Cut(r, " ")
+		req, err := http.NewRequestWithContext(ctx, method, hs.URL+param.ReplaceAllString(path, "x"), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := hs.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var p server.Problem
+		_ = json.NewDecoder(res.Body).Decode(&p)
+		res.Body.Close()
+		switch {
+		case public[r] && res.StatusCode != http.StatusOK:
+			t.Errorf("%s is public but answers %d without a token", r, res.StatusCode)
+		case !public[r] && (res.StatusCode != http.StatusUnauthorized || p.Type != "urn:zaakarchief:problem:niet-geauthenticeerd"):
+			t.Errorf("%s answers %d %q without a token, want 401 niet-geauthenticeerd", r, res.StatusCode, p.Type)
 		}
 	}
 }
