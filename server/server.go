@@ -61,28 +61,28 @@ func (f HandlerFunc) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-type ctxKey int
+// request is what the server knows of a request it serves, kept in its context: one value,
+// so that serving a request adds a single context.
+type request struct {
+	log           *slog.Logger
+	actor         dossier.Actor
+	authenticated bool
+}
 
-const (
-	actorKey ctxKey = iota
-	loggerKey
-)
+type ctxKey struct{}
 
 // ActorFrom returns the authenticated caller of the request whose context ctx is; false on a
 // public route or outside the server.
 func ActorFrom(ctx context.Context) (dossier.Actor, bool) {
-	a, ok := ctx.Value(actorKey).(dossier.Actor)
-	return a, ok
-}
-
-// WithActor returns a copy of ctx that carries actor, as the server's authentication does.
-func WithActor(ctx context.Context, actor dossier.Actor) context.Context {
-	return context.WithValue(ctx, actorKey, actor)
+	if rq, ok := ctx.Value(ctxKey{}).(*request); ok && rq.authenticated {
+		return rq.actor, true
+	}
+	return dossier.Actor{}, false
 }
 
 func loggerFrom(ctx context.Context) *slog.Logger {
-	if l, ok := ctx.Value(loggerKey).(*slog.Logger); ok {
-		return l
+	if rq, ok := ctx.Value(ctxKey{}).(*request); ok {
+		return rq.log
 	}
 	return slog.New(slog.DiscardHandler)
 }
@@ -154,7 +154,7 @@ func (s *Server) Routes() []string {
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.mux.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), loggerKey, s.log)))
+	s.mux.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, &request{log: s.log})))
 }
 
 // authenticated serves h only to a request with a valid bearer token ("Authorization: Bearer
@@ -176,7 +176,10 @@ func (s *Server) authenticated(h http.Handler) http.Handler {
 			WriteError(w, r, err)
 			return
 		}
-		h.ServeHTTP(w, r.WithContext(WithActor(r.Context(), actor)))
+		// ServeHTTP put the request's value in the context before the mux chose this route.
+		rq := r.Context().Value(ctxKey{}).(*request)
+		rq.actor, rq.authenticated = actor, true
+		h.ServeHTTP(w, r)
 	})
 }
 
