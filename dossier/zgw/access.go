@@ -2,7 +2,9 @@ package zgw
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"slices"
 	"strconv"
 	"time"
@@ -19,18 +21,33 @@ func mayRead(a dossier.Actor) error {
 	return nil
 }
 
-// Ontvang takes a notification that actor delivered: actor must be of role organisatie of an
-// organisation with a source, and the notification's hoofdObject must be in that source's
-// APIs. A notification of a kanaal other than zaken, documenten and besluiten (or the test
-// message a Notificaties API sends to a new abonnement) is accepted and ignored; the others
-// have their zaak synced after the debounce time (see Notify).
-func (c *Collector) Ontvang(ctx context.Context, actor dossier.Actor, n Notificatie) error {
+// maxNotificatie limits a notification body.
+const maxNotificatie = 64 << 10
+
+// Ontvang takes a notification that actor delivered as the JSON body: actor must be of role
+// organisatie of an organisation with a source (checked before the body is read), and the
+// notification's hoofdObject must be in that source's APIs. A notification of a kanaal other
+// than zaken, documenten and besluiten (or the test message a Notificaties API sends to a new
+// abonnement) is accepted and ignored; the others have their zaak synced after the debounce
+// time (see Notify).
+func (c *Collector) Ontvang(ctx context.Context, actor dossier.Actor, body io.Reader) error {
 	if actor.Rol != dossier.RolOrganisatie {
 		return &dossier.Fout{Kind: dossier.ErrForbidden, Detail: "notifications are delivered with a token of role organisatie of the organisation whose source sends them"}
 	}
 	idx := slices.IndexFunc(c.bronnen, func(b *Bron) bool { return b.Organisatie == actor.Organisatie })
 	if idx < 0 {
 		return &dossier.Fout{Kind: dossier.ErrForbidden, Detail: fmt.Sprintf("organisation %s has no bron in the agreement: its notifications are not used", actor.Organisatie)}
+	}
+	raw, err := io.ReadAll(io.LimitReader(body, maxNotificatie+1))
+	if err != nil {
+		return &dossier.Fout{Kind: dossier.ErrInvalid, Detail: "the body could not be read: " + err.Error()}
+	}
+	if len(raw) > maxNotificatie {
+		return &dossier.Fout{Kind: dossier.ErrTooLarge, Detail: fmt.Sprintf("a notification holds at most %d bytes", maxNotificatie)}
+	}
+	var n Notificatie
+	if err := json.Unmarshal(raw, &n); err != nil {
+		return &dossier.Fout{Kind: dossier.ErrInvalid, Detail: "the body is not a notification (kanaal, hoofdObject, resource, resourceUrl, actie, aanmaakdatum, kenmerken): " + err.Error()}
 	}
 	b := c.bronnen[idx]
 	switch {

@@ -3,6 +3,7 @@ package zgw_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"zaakarchief/dossier"
@@ -29,6 +30,7 @@ func TestStatusMeldingenAndOntvangDecideWhoMay(t *testing.T) {
 		{"systeem", systeem, nil, dossier.ErrForbidden},
 		{"kcc", dossier.Actor{Organisatie: zgwtest.Gemeente, Rol: dossier.RolKCC}, dossier.ErrForbidden, dossier.ErrForbidden},
 	}
+	gemeente := dossier.Actor{Organisatie: zgwtest.Gemeente, Rol: dossier.RolOrganisatie}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			st, err := e.coll.Status(ctx, tt.actor)
@@ -39,11 +41,30 @@ func TestStatusMeldingenAndOntvangDecideWhoMay(t *testing.T) {
 			if !errors.Is(err, tt.lezen) || (err != nil) != (tt.lezen != nil) || (err == nil && ms == nil) {
 				t.Errorf("Meldingen: %v %v, want %v", ms, err, tt.lezen)
 			}
-			err = e.coll.Ontvang(ctx, tt.actor, zgw.Notificatie{Kanaal: zgw.KanaalZaken, HoofdObject: zaak, Resource: "zaak", ResourceURL: zaak})
+			err = e.coll.Ontvang(ctx, tt.actor, strings.NewReader(notificatie(zgw.KanaalZaken, zaak, "zaak", zaak)))
 			if !errors.Is(err, tt.melden) || (err != nil) != (tt.melden != nil) {
 				t.Errorf("Ontvang: %v, want %v", err, tt.melden)
 			}
 		})
+	}
+	// The role is decided before the body is read: a body too large or not JSON is refused
+	// for the role first.
+	for _, tt := range []struct {
+		name  string
+		actor dossier.Actor
+		body  string
+		want  error
+	}{
+		{"too large, kcc", dossier.Actor{Organisatie: zgwtest.Gemeente, Rol: dossier.RolKCC}, strings.Repeat(" ", 64<<10+1), dossier.ErrForbidden},
+		{"too large, organisatie", gemeente, strings.Repeat(" ", 64<<10+1), dossier.ErrTooLarge},
+		{"not json, recordmanager", dossier.Actor{Organisatie: zgwtest.Gemeente, Rol: dossier.RolRecordmanager}, "{", dossier.ErrForbidden},
+		{"not json, organisatie", gemeente, "{", dossier.ErrInvalid},
+		{"no kanaal", gemeente, "{}", dossier.ErrInvalid},
+		{"another kanaal", gemeente, `{"kanaal": "autorisaties"}`, nil},
+	} {
+		if err := e.coll.Ontvang(ctx, tt.actor, strings.NewReader(tt.body)); !errors.Is(err, tt.want) || (err != nil) != (tt.want != nil) {
+			t.Errorf("%s: %v, want %v", tt.name, err, tt.want)
+		}
 	}
 	if _, err := e.coll.Meldingen(ctx, systeem, "niemand", 10); !errors.Is(err, dossier.ErrNotFound) {
 		t.Errorf("Meldingen of an organisation without a source: %v, want ErrNotFound", err)

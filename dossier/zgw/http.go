@@ -1,9 +1,7 @@
 package zgw
 
 import (
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 
@@ -53,22 +51,8 @@ func (c *Collector) Routes() []server.Route {
 	}
 }
 
-// maxNotificatie limits a notification body.
-const maxNotificatie = 64 << 10
-
 func (c *Collector) handleNotificatie(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxNotificatie+1))
-	if err != nil {
-		return &dossier.Fout{Kind: dossier.ErrInvalid, Detail: "the body could not be read: " + err.Error()}
-	}
-	if len(body) > maxNotificatie {
-		return &dossier.Fout{Kind: dossier.ErrTooLarge, Detail: fmt.Sprintf("a notification holds at most %d bytes", maxNotificatie)}
-	}
-	var n Notificatie
-	if err := json.Unmarshal(body, &n); err != nil {
-		return &dossier.Fout{Kind: dossier.ErrInvalid, Detail: "the body is not a notification (kanaal, hoofdObject, resource, resourceUrl, actie, aanmaakdatum, kenmerken): " + err.Error()}
-	}
-	if err := c.Ontvang(r.Context(), a, n); err != nil {
+	if err := c.Ontvang(r.Context(), a, r.Body); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
