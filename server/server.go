@@ -92,6 +92,7 @@ type Server struct {
 	auth     Authenticator
 	mux      *http.ServeMux
 	routes   []string
+	public   map[string]bool
 	log      *slog.Logger
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
@@ -102,7 +103,7 @@ type Server struct {
 // server errors to log. It serves GET /healthz and GET /metrics (the metrics of reg) without a
 // token.
 func New(auth Authenticator, reg *prometheus.Registry, log *slog.Logger) *Server {
-	s := &Server{auth: auth, mux: http.NewServeMux(), log: log}
+	s := &Server{auth: auth, mux: http.NewServeMux(), log: log, public: map[string]bool{}}
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "zaakarchief_http_requests_total", Help: "HTTP requests by route and status code.",
 	}, []string{"route", "code"})
@@ -141,6 +142,7 @@ func (s *Server) Mount(groups ...[]Route) {
 			}
 			s.mux.Handle(rt.String(), s.instrument(rt.String(), h))
 			s.routes = append(s.routes, rt.String())
+			s.public[rt.String()] = rt.Public
 		}
 	}
 }
