@@ -147,7 +147,8 @@ func timePtr(s string) *time.Time {
 
 // Meldingen returns to any actor but the KCC what of the source of organisation bron is not
 // (completely) in the dossier: refused parts and zaken that failed, wait or are incomplete,
-// newest first, at most limit of each; dossier.ErrNotFound when bron has no source.
+// newest first, at most limit of each (500 when limit is not positive); dossier.ErrNotFound
+// when bron has no source.
 func (c *Collector) Meldingen(ctx context.Context, actor dossier.Actor, bron string, limit int) ([]Melding, error) {
 	if err := mayRead(actor); err != nil {
 		return nil, err
