@@ -18,6 +18,7 @@ import (
 	"zaakarchief/archive"
 	"zaakarchief/archive/target"
 	"zaakarchief/cmd/zaakarchief/config"
+	"zaakarchief/dossier"
 )
 
 // newArchiver builds the archiver over the app's stores from the archive configuration; its
@@ -172,7 +173,7 @@ func archiveRunsCommand() *command {
 	return archiveCmd("archive runs", "List the most recent archive runs and fixity checks with their counts",
 		func(fs *pflag.FlagSet) { fs.IntVar(&limit, "limit", 20, "how many runs to list") },
 		func(ctx context.Context, env *environment, a *app, arch *archive.Archiver) error {
-			runs, err := arch.Runs(ctx, limit)
+			runs, err := arch.Runs(ctx, dossier.Actor{Rol: dossier.RolSysteem}, limit)
 			if err != nil {
 				return err
 			}

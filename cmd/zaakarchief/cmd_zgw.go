@@ -17,8 +17,8 @@ import (
 	"github.com/spf13/pflag"
 
 	"zaakarchief/dossier/afspraak"
-	"zaakarchief/dossier/httpapi"
 	"zaakarchief/dossier/zgw"
+	"zaakarchief/server"
 )
 
 const (
@@ -190,12 +190,12 @@ func zgwMapCommand() *command {
 // startCollector registers the collector's routes and, when the agreement names sources, runs
 // the notification worker and the scheduled passes until ctx ends: incremental passes (zaken
 // changed since the previous pass) and full passes. stop waits for them.
-func startCollector(ctx context.Context, a *app, env *environment, srv *httpapi.Server, reg prometheus.Registerer) (stop func(), err error) {
+func startCollector(ctx context.Context, a *app, env *environment, srv *server.Server, reg prometheus.Registerer) (stop func(), err error) {
 	coll, err := newCollector(ctx, a, env, reg)
 	if err != nil {
 		return nil, err
 	}
-	coll.Routes(srv)
+	srv.Mount(coll.Routes())
 	if len(coll.Bronnen()) == 0 {
 		a.log.Info("no ZGW sources in the agreement: the collector is idle")
 		return func() {}, nil
