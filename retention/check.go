@@ -1,7 +1,9 @@
 package retention
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 
 	"zaakarchief/dossier/afspraak"
@@ -47,6 +49,10 @@ func (c *checker) zaaktype(zp string, zt *afspraak.Zaaktype, lijsten func(string
 		c.fout(zp+".selectielijst.lijst", "zaaktype %q noemt geen selectielijst (bijvoorbeeld selectielijst-2020)", zt.Identificatie)
 	default:
 		l, err := lijsten(ref.Lijst)
+		if errors.Is(err, fs.ErrNotExist) {
+			c.fout(zp+".selectielijst.lijst", "selectielijst %q bestaat niet; noem een uitgave die zaakarchief kent, zoals selectielijst-2020", ref.Lijst)
+			break
+		}
 		if err != nil {
 			c.fout(zp+".selectielijst.lijst", "selectielijst %q niet te laden: %v", ref.Lijst, err)
 			break

@@ -57,7 +57,7 @@ func TestCheckAfspraakFindsEachRule(t *testing.T) {
 		{name: "unknown selectielijst",
 			rt:    afspraak.Resultaattype{Omschrijving: "Geweigerd", Selectielijstklasse: "11.2", BrondatumArchiefprocedure: bron("afgehandeld")},
 			zt:    func(z *afspraak.Zaaktype) { z.Selectielijst.Lijst = "selectielijst-1999" },
-			wants: []want{{"zaaktypen[0].selectielijst.lijst", `selectielijst "selectielijst-1999" niet te laden`, false}}},
+			wants: []want{{"zaaktypen[0].selectielijst.lijst", `selectielijst "selectielijst-1999" bestaat niet; noem een uitgave die zaakarchief kent`, false}}},
 		{name: "no selectielijst",
 			rt:    afspraak.Resultaattype{Omschrijving: "Geweigerd", Selectielijstklasse: "11.2", BrondatumArchiefprocedure: bron("afgehandeld")},
 			zt:    func(z *afspraak.Zaaktype) { z.Selectielijst.Lijst = "" },
