@@ -128,9 +128,45 @@ var syntaxRe = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 func syntaxFout(name string, err error) error {
 	if m := syntaxRe.FindStringSubmatch(err.Error()); m != nil {
 		line, _ := strconv.Atoi(m[1])
-		return Fouten{{File: name, Line: line, Msg: "YAML-syntaxis: " + m[2]}}
+		return Fouten{{File: name, Line: line, Msg: "YAML-syntaxis: " + syntaxis(m[2])}}
 	}
-	return Fouten{{File: name, Msg: "YAML-syntaxis: " + strings.TrimPrefix(err.Error(), "yaml: ")}}
+	return Fouten{{File: name, Msg: "YAML-syntaxis: " + syntaxis(strings.TrimPrefix(err.Error(), "yaml: "))}}
+}
+
+// ankerRe finds the name in the parser's message about an alias without its anchor.
+var ankerRe = regexp.MustCompile(`^unknown anchor '(.*)' referenced$`)
+
+// syntaxisNL translates the YAML parser's messages that someone editing an agreement by hand
+// meets most; each key is the start of the parser's message.
+func syntaxisNL() [][2]string {
+	return [][2]string{
+		{"mapping values are not allowed in this context", "een dubbele punt met een waarde is hier niet toegestaan; zet tekst met ': ' erin tussen aanhalingstekens"},
+		{"mapping keys are not allowed in this context", "een sleutel is hier niet toegestaan; controleer het inspringen"},
+		{"did not find expected key", "verwachtte een sleutel; controleer het inspringen"},
+		{"could not find expected ':'", "verwachtte een ':' na de sleutel"},
+		{"did not find expected '-' indicator", "verwachtte een lijstelement met '-'; controleer het inspringen"},
+		{"block sequence entries are not allowed in this context", "een lijstelement ('-') is hier niet toegestaan; controleer het inspringen"},
+		{"did not find expected ',' or ']'", "verwachtte ',' of ']' in een lijst tussen [ ]"},
+		{"did not find expected ',' or '}'", "verwachtte ',' of '}' in een mapping tussen { }"},
+		{"did not find expected node content", "verwachtte een waarde"},
+		{"found character that cannot start any token", "een teken waarmee geen waarde kan beginnen (springt u in met een tab? YAML springt in met spaties; anders: zet de waarde tussen aanhalingstekens)"},
+		{"found a tab character", "een tab in het inspringen; YAML springt in met spaties"},
+		{"found unexpected end of stream", "onverwacht einde van het bestand; is een aanhalingsteken of haakje niet gesloten?"},
+		{"found unknown escape character", "onbekende escape na een backslash tussen dubbele aanhalingstekens; gebruik enkele aanhalingstekens of schrijf \\\\"},
+	}
+}
+
+// syntaxis returns the Dutch for a YAML parser message, or the message itself when it has none.
+func syntaxis(msg string) string {
+	if m := ankerRe.FindStringSubmatch(msg); m != nil {
+		return fmt.Sprintf("verwijzing *%s naar een anker &%s dat niet bestaat", m[1], m[1])
+	}
+	for _, t := range syntaxisNL() {
+		if strings.HasPrefix(msg, t[0]) {
+			return t[1]
+		}
+	}
+	return msg
 }
 
 // Bestand returns the name the agreement was parsed under, for messages; empty for an agreement

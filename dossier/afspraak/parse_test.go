@@ -60,7 +60,7 @@ func TestParseRefusesBadYAMLWithEveryProblemAndItsLine(t *testing.T) {
 		{name: "text where a mapping belongs", edits: []edit{{"selectielijst: {lijst: selectielijst-2020, procestype: 11}", "selectielijst: selectielijst-2020"}},
 			path: "zaaktypen[0].selectielijst", msg: `verwacht een mapping (sleutel: waarde), gevonden: "selectielijst-2020"`, marker: "selectielijst:"},
 		{name: "syntax error", edits: []edit{{"    omschrijving: Test\n", "    omschrijving: Test: twee\n"}},
-			msg: "YAML-syntaxis: mapping values are not allowed in this context", marker: "omschrijving: Test: twee"},
+			msg: "YAML-syntaxis: een dubbele punt met een waarde is hier niet toegestaan", marker: "omschrijving: Test: twee"},
 		{name: "merge key", edits: []edit{{"        reden: aanvulling nodig\n", "        <<: {reden: aanvulling nodig}\n"}},
 			path: "zaaktypen[0].overgangen[0]", msg: "merge-sleutels (<<) worden niet ondersteund", marker: "<<"},
 	}
@@ -82,6 +82,34 @@ func TestParseRefusesBadYAMLWithEveryProblemAndItsLine(t *testing.T) {
 				}
 			}
 			t.Errorf("no problem %s: %q among:\n%v", tc.path, tc.msg, fouten)
+		})
+	}
+}
+
+func TestParseSaysInDutchWhatIsWrongWithTheYAML(t *testing.T) {
+	cases := []struct {
+		name, text string
+		line       int
+		msg        string
+	}{
+		{"text with a colon", "naam: Test\nversie: 1: 2\n", 2, "YAML-syntaxis: een dubbele punt met een waarde is hier niet toegestaan"},
+		{"indented with a tab", "naam: Test\norganisaties:\n\t- id: x\n", 3, "YAML-syntaxis: een teken waarmee geen waarde kan beginnen (springt u in met een tab?"},
+		{"a quote not closed", "naam: \"Test\nversie: 1\n", 3, "YAML-syntaxis: onverwacht einde van het bestand; is een aanhalingsteken of haakje niet gesloten?"},
+		{"a flow list not closed", "organisaties: [a, b\nzaaktypen: []\n", 1, "YAML-syntaxis: verwachtte ',' of ']' in een lijst tussen [ ]"},
+		{"a key out of line", "naam: Test\norganisaties:\n  - id: x\n naam: y\n", 3, "YAML-syntaxis: verwachtte een sleutel; controleer het inspringen"},
+		{"an alias without anchor", "naam: *onbekend\n", 0, "YAML-syntaxis: verwijzing *onbekend naar een anker &onbekend dat niet bestaat"},
+		{"a message without translation stays", "%FOO bar\n---\nnaam: x\n", 0, "YAML-syntaxis: found unknown directive name"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse([]byte(tc.text), "x.yaml")
+			var fouten Fouten
+			if !errors.As(err, &fouten) || len(fouten) != 1 {
+				t.Fatalf("Parse = %v, want one problem", err)
+			}
+			if f := fouten[0]; f.Line != tc.line || !strings.HasPrefix(f.Msg, tc.msg) {
+				t.Errorf("got %q, want line %d with %q", f.Error(), tc.line, tc.msg)
+			}
 		})
 	}
 }
