@@ -58,7 +58,11 @@ func (c *checker) zaaktype(zp string, zt *afspraak.Zaaktype, lijsten func(string
 			break
 		}
 		lijst = l
-		if _, ok := lijst.Procestype(ref.Procestype); !ok {
+		if ref.Procestype < 1 {
+			// The resultaten cannot be held against a procestype that is not named: only
+			// this is reported, not a mismatch per resultaattype.
+			c.fout(zp+".selectielijst.procestype", "zaaktype %q noemt geen procestype (het nummer in de selectielijst, bijvoorbeeld 11)", zt.Identificatie)
+		} else if _, ok := lijst.Procestype(ref.Procestype); !ok {
 			c.fout(zp+".selectielijst.procestype", "procestype %d bestaat niet in %s %d", ref.Procestype, lijst.Naam, lijst.Jaar)
 		}
 	}
@@ -80,7 +84,7 @@ func (c *checker) resultaattype(rp string, zt *afspraak.Zaaktype, rt *afspraak.R
 		switch {
 		case !ok:
 			c.fout(rp+".selectielijstklasse", "resultaat %s bestaat niet in %s %d", rt.Selectielijstklasse, lijst.Naam, lijst.Jaar)
-		case r.ProcestypeNummer != zt.Selectielijst.Procestype:
+		case zt.Selectielijst.Procestype >= 1 && r.ProcestypeNummer != zt.Selectielijst.Procestype:
 			c.fout(rp+".selectielijstklasse", "resultaat %s hoort bij procestype %d, niet bij procestype %d van het zaaktype",
 				rt.Selectielijstklasse, r.ProcestypeNummer, zt.Selectielijst.Procestype)
 			sr = r
