@@ -88,7 +88,7 @@ func TestDestructionListDeletesTheArchivedPackageUnlessItsLockRefuses(t *testing
 	if _, err := svc.Dossier(ctx, dossier.Actor{Rol: dossier.RolSysteem}, free); !errors.Is(err, dossier.ErrNotFound) {
 		t.Errorf("destroyed zaak still in the dossier store: %v", err)
 	}
-	p, err := a.Pakket(ctx, free)
+	p, err := a.Pakket(ctx, systeem, free)
 	if err != nil || p.Status != archive.PakketVerwijderd {
 		t.Errorf("journal of the destroyed zaak's package: %+v %v", p, err)
 	}

@@ -39,7 +39,7 @@ func TestUnreachableEndpointFailsTheRunClearlyAndArchivesNothing(t *testing.T) {
 	if st := e.zaak(zaak).Archief.Archiefstatus; st != dossier.ArchiefstatusNogTeArchiveren {
 		t.Errorf("zaak marked %s", st)
 	}
-	runs, err := a.Runs(context.Background(), 1)
+	runs, err := a.Runs(context.Background(), systeem, 1)
 	if err != nil || len(runs) != 1 || runs[0].Status != archive.RunMislukt || !strings.Contains(runs[0].Melding, addr) {
 		t.Errorf("journal %+v %v", runs, err)
 	}

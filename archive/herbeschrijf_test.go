@@ -85,7 +85,7 @@ func TestRevaluedZaakIsDescribedAgainInItsPackage(t *testing.T) {
 			if err := json.Unmarshal(read(t, tg, zaak+"/"+archive.PakbonNaam), &pb); err != nil || pb.Waardering != "B" {
 				t.Errorf("pakbon waardering %q (%v), want B", pb.Waardering, err)
 			}
-			p, err := a.Pakket(ctx, zaak)
+			p, err := a.Pakket(ctx, systeem, zaak)
 			if err != nil || p.Status != archive.PakketGearchiveerd {
 				t.Fatalf("package after the new description: %+v %v", p, err)
 			}
@@ -166,7 +166,7 @@ func TestRevaluationCutOffHalfwayIsFinishedByTheNextRun(t *testing.T) {
 		t.Fatalf("run cut off during the new description: %v %+v", err, rep)
 	}
 	a := e.archiver(tg)
-	if p, err := a.Pakket(ctx, zaak); err != nil || p.Status != archive.PakketHerbeschrijven {
+	if p, err := a.Pakket(ctx, systeem, zaak); err != nil || p.Status != archive.PakketHerbeschrijven {
 		t.Fatalf("package after the cut: %+v %v, want status %s", p, err, archive.PakketHerbeschrijven)
 	}
 	if vr, err := a.Verify(ctx, archive.VerifyOptions{}); err != nil || vr.Afwijkingen != 0 {
@@ -176,7 +176,7 @@ func TestRevaluationCutOffHalfwayIsFinishedByTheNextRun(t *testing.T) {
 	if err != nil || rep.Herbeschreven != 1 || rep.Fouten != 0 {
 		t.Fatalf("next run: %v %+v", err, rep)
 	}
-	if p, err := a.Pakket(ctx, zaak); err != nil || p.Status != archive.PakketGearchiveerd {
+	if p, err := a.Pakket(ctx, systeem, zaak); err != nil || p.Status != archive.PakketGearchiveerd {
 		t.Errorf("package after the next run: %+v %v", p, err)
 	}
 	vr, err := a.Verify(ctx, archive.VerifyOptions{})

@@ -36,7 +36,7 @@ func TestObjectLockRefusesToDeleteAVernietigenPackageBeforeItsArchiefactiedatum(
 	if got := keys(t, tg, zaak+"/"); len(got) != len(before) {
 		t.Errorf("after the refused delete %d objects remain of %d", len(got), len(before))
 	}
-	p, err := a.Pakket(ctx, zaak)
+	p, err := a.Pakket(ctx, systeem, zaak)
 	if err != nil || p.Status != archive.PakketGearchiveerd || p.Retentie == nil || p.Retentie.Mode != target.Compliance {
 		t.Errorf("package after a refused delete: %+v %v", p, err)
 	}
@@ -109,7 +109,7 @@ func TestLegalHoldFollowsTheHoldsInForce(t *testing.T) {
 		t.Fatalf("run after a new hold: %v %+v", err, rep)
 	}
 	assertHold(t, tg, free, true)
-	p, err := a.Pakket(ctx, free)
+	p, err := a.Pakket(ctx, systeem, free)
 	if err != nil || !p.LegalHold {
 		t.Errorf("journal after the hold: %+v %v", p, err)
 	}
@@ -194,7 +194,7 @@ func TestObjectLockFollowsALaterArchiefactiedatum(t *testing.T) {
 					t.Fatalf("%s: run: %v %+v, want %d locks extended", c.name, err, rep, c.verlengd)
 				}
 				assertLock(t, tg, zaak, middernacht(c.lockUntil))
-				p, err := a.Pakket(ctx, zaak)
+				p, err := a.Pakket(ctx, systeem, zaak)
 				if err != nil || p.Retentie == nil || !p.Retentie.Until.Equal(middernacht(c.lockUntil)) {
 					t.Errorf("%s: journal has retention %+v (%v), want until %s", c.name, p.Retentie, err, middernacht(c.lockUntil))
 				}

@@ -3,6 +3,7 @@ package archive_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -16,7 +17,11 @@ import (
 	"zaakarchief/archive"
 	"zaakarchief/dossier"
 	"zaakarchief/dossier/httpapi"
+	"zaakarchief/server"
 )
+
+// systeem is the actor the tests read the archive as.
+var systeem = dossier.Actor{Rol: dossier.RolSysteem}
 
 func TestAPIShowsRunsAndPackagesToRecordmanagerArchivarisAndAuditorOnly(t *testing.T) {
 	e := newEnv(t)
@@ -27,9 +32,8 @@ func TestAPIShowsRunsAndPackagesToRecordmanagerArchivarisAndAuditorOnly(t *testi
 	if _, err := a.Run(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
-	srv := httpapi.NewServer(e.svc, prometheus.NewRegistry(), e.log)
-	srv.Dossier(e.svc)
-	a.Routes(srv)
+	srv := server.New(e.svc, prometheus.NewRegistry(), e.log)
+	srv.Mount(httpapi.New(e.svc, e.log).Routes(), a.Routes())
 	hs := httptest.NewServer(srv)
 	defer hs.Close()
 	tok := func(org, rol string) string {
@@ -121,5 +125,42 @@ func TestAPIShowsRunsAndPackagesToRecordmanagerArchivarisAndAuditorOnly(t *testi
 	}
 	if !slices.Contains(srv.Routes(), "GET /api/v1/archief/runs") {
 		t.Error("runs route not registered")
+	}
+}
+
+func TestRunsAndPakketDecideWhoMayRead(t *testing.T) {
+	e := newEnv(t)
+	zaak := e.closedZaak(geweigerd)
+	a := e.archiver(fileTarget(t, "archief"))
+	ctx := context.Background()
+	if _, err := a.Run(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		rol string
+		ok  bool
+	}{
+		{dossier.RolRecordmanager, true},
+		{dossier.RolArchivaris, true},
+		{dossier.RolAuditor, true},
+		{dossier.RolSysteem, true},
+		{dossier.RolOrganisatie, false},
+		{dossier.RolKCC, false},
+		{"", false},
+	} {
+		t.Run(tt.rol, func(t *testing.T) {
+			actor := dossier.Actor{Organisatie: "gemeente", Rol: tt.rol}
+			runs, errRuns := a.Runs(ctx, actor, 5)
+			p, errPakket := a.Pakket(ctx, actor, zaak)
+			if tt.ok {
+				if errRuns != nil || len(runs) != 1 || errPakket != nil || p.Zaak != zaak {
+					t.Errorf("runs %v %v, pakket %v %v", runs, errRuns, p, errPakket)
+				}
+				return
+			}
+			if !errors.Is(errRuns, dossier.ErrForbidden) || !errors.Is(errPakket, dossier.ErrForbidden) || runs != nil || p != nil {
+				t.Errorf("runs %v %v, pakket %v %v: want ErrForbidden", runs, errRuns, p, errPakket)
+			}
+		})
 	}
 }

@@ -183,8 +183,8 @@ func recordItem(ctx context.Context, tx *sqldb.Tx, run string, it Item, start, e
 	return nil
 }
 
-// Runs returns the most recent runs, newest first.
-func (a *Archiver) Runs(ctx context.Context, limit int) ([]RunInfo, error) {
+// runs returns the most recent runs, newest first.
+func (a *Archiver) runs(ctx context.Context, limit int) ([]RunInfo, error) {
 	if limit <= 0 {
 		limit = 20
 	}

@@ -155,7 +155,7 @@ func TestRunCancelledHalfwayIsFinishedByTheNextRunWithoutDuplicates(t *testing.T
 		t.Fatalf("resumed run: %v %+v %+v", err, rep.RunInfo, rep.Problemen)
 	}
 	assertComplete(t, e, tg, srv, bucket, zaken)
-	runs, _ := a.Runs(context.Background(), 10)
+	runs, _ := a.Runs(context.Background(), systeem, 10)
 	if len(runs) != 2 || runs[1].Status != archive.RunAfgebroken {
 		t.Errorf("runs %+v", runs)
 	}

@@ -99,6 +99,9 @@ func (a *Archiver) Run(ctx context.Context, p Progress) (*Report, error) {
 	return rep, runErr
 }
 
+// sweepMargin is how old a temporary file or incomplete upload must be before a run removes it.
+const sweepMargin = time.Hour
+
 func (s *runState) run(ctx context.Context) error {
 	tgt, err := s.a.reopen(ctx)
 	if err != nil {
@@ -106,6 +109,13 @@ func (s *runState) run(ctx context.Context) error {
 	}
 	s.tgt = tgt
 	s.info.Doel = tgt.URL()
+	// A run holds the lock, so what an earlier, killed run left half-written is debris; the
+	// margin keeps clear of a legal-hold update that may be writing right now.
+	if n, err := tgt.Sweep(ctx, s.a.now().Add(-sweepMargin)); err != nil {
+		s.a.log.WarnContext(ctx, "archive run: sweeping interrupted writes from the target", "err", err)
+	} else if n > 0 {
+		s.a.log.InfoContext(ctx, "archive run: removed what interrupted writes left in the target", "aantal", n)
+	}
 	if err := s.reconcileHolds(ctx); err != nil {
 		return err
 	}

@@ -69,7 +69,7 @@ func TestDossierChangedWhileItsPackageIsWrittenIsPackagedAgain(t *testing.T) {
 			if z.Archief.Archiefstatus != dossier.ArchiefstatusGearchiveerd || *z.Archief.Archiefactiedatum != nieuw {
 				t.Errorf("zaak after the next run: %s, archiefactiedatum %s, want gearchiveerd, %s", z.Archief.Archiefstatus, z.Archief.Archiefactiedatum, nieuw)
 			}
-			p, err := a.Pakket(ctx, zaak)
+			p, err := a.Pakket(ctx, systeem, zaak)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -176,7 +176,7 @@ func TestTransferMovesDuePermanentPackagesToTheEDepotAndMarksThemOvergedragen(t 
 	if z.Archief.Archiefstatus != dossier.ArchiefstatusOvergedragen || z.Archief.Archiefactiedatum == nil {
 		t.Errorf("transferred zaak: %+v", z.Archief)
 	}
-	p, err := a.Pakket(ctx, due)
+	p, err := a.Pakket(ctx, systeem, due)
 	if err != nil || p.Status != archive.PakketOvergedragen || p.Doel != edepot.URL() {
 		t.Errorf("journal: %+v %v", p, err)
 	}

@@ -29,6 +29,7 @@ import (
 	"zaakarchief/dossier/sqldb"
 	"zaakarchief/export"
 	"zaakarchief/retention"
+	"zaakarchief/server"
 )
 
 // Names from the default agreement (configs/omgevingsvergunning.yaml).
@@ -120,9 +121,8 @@ func newStack(tb testing.TB, clearance map[string]string, opts ...func(*export.O
 	if err != nil {
 		tb.Fatal(err)
 	}
-	srv := httpapi.NewServer(svc, prometheus.NewRegistry(), log)
-	srv.Dossier(svc)
-	exp.Routes(srv)
+	srv := server.New(svc, prometheus.NewRegistry(), log)
+	srv.Mount(httpapi.New(svc, log).Routes(), exp.Routes())
 	hs := httptest.NewServer(srv)
 	tb.Cleanup(hs.Close)
 	return &stack{tb: tb, dir: dir, blobDir: blobDir, db: db, svc: svc, exp: exp, ret: ret, hs: hs, ag: ag, clock: clk}

@@ -14,6 +14,7 @@ import (
 	"zaakarchief/dossier"
 	"zaakarchief/dossier/httpapi"
 	"zaakarchief/export"
+	"zaakarchief/server"
 )
 
 // token creates a bearer token for an organisation in a role.
@@ -88,7 +89,7 @@ func TestHTTPExportRefusalsAreProblems(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			res := s.get(c.tok, "/api/v1/zaken/"+c.zaak+"/export")
 			defer res.Body.Close()
-			var p httpapi.Problem
+			var p server.Problem
 			if err := json.NewDecoder(res.Body).Decode(&p); err != nil {
 				t.Fatalf("%d: body is not a problem: %v", res.StatusCode, err)
 			}

@@ -1,7 +1,9 @@
 package retention
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 
 	"zaakarchief/dossier/afspraak"
@@ -47,12 +49,20 @@ func (c *checker) zaaktype(zp string, zt *afspraak.Zaaktype, lijsten func(string
 		c.fout(zp+".selectielijst.lijst", "zaaktype %q noemt geen selectielijst (bijvoorbeeld selectielijst-2020)", zt.Identificatie)
 	default:
 		l, err := lijsten(ref.Lijst)
+		if errors.Is(err, fs.ErrNotExist) {
+			c.fout(zp+".selectielijst.lijst", "selectielijst %q bestaat niet; noem een uitgave die zaakarchief kent, zoals selectielijst-2020", ref.Lijst)
+			break
+		}
 		if err != nil {
 			c.fout(zp+".selectielijst.lijst", "selectielijst %q niet te laden: %v", ref.Lijst, err)
 			break
 		}
 		lijst = l
-		if _, ok := lijst.Procestype(ref.Procestype); !ok {
+		if ref.Procestype < 1 {
+			// The resultaten cannot be held against a procestype that is not named: only
+			// this is reported, not a mismatch per resultaattype.
+			c.fout(zp+".selectielijst.procestype", "zaaktype %q noemt geen procestype (het nummer in de selectielijst, bijvoorbeeld 11)", zt.Identificatie)
+		} else if _, ok := lijst.Procestype(ref.Procestype); !ok {
 			c.fout(zp+".selectielijst.procestype", "procestype %d bestaat niet in %s %d", ref.Procestype, lijst.Naam, lijst.Jaar)
 		}
 	}
@@ -74,7 +84,7 @@ func (c *checker) resultaattype(rp string, zt *afspraak.Zaaktype, rt *afspraak.R
 		switch {
 		case !ok:
 			c.fout(rp+".selectielijstklasse", "resultaat %s bestaat niet in %s %d", rt.Selectielijstklasse, lijst.Naam, lijst.Jaar)
-		case r.ProcestypeNummer != zt.Selectielijst.Procestype:
+		case zt.Selectielijst.Procestype >= 1 && r.ProcestypeNummer != zt.Selectielijst.Procestype:
 			c.fout(rp+".selectielijstklasse", "resultaat %s hoort bij procestype %d, niet bij procestype %d van het zaaktype",
 				rt.Selectielijstklasse, r.ProcestypeNummer, zt.Selectielijst.Procestype)
 			sr = r

@@ -42,8 +42,9 @@ type Besluit struct {
 
 // Hoofdzaak is what the derivation needs of the hoofdzaak of a deelzaak.
 type Hoofdzaak struct {
-	// Einddatum is nil while the hoofdzaak is open.
-	Einddatum *time.Time
+	// Brondatum is the hoofdzaak's brondatum (startdatumBewaartermijn); nil while it is open or
+	// has none yet. A deelzaak takes this date, not the hoofdzaak's einddatum.
+	Brondatum *time.Time
 }
 
 // Zaakobject is an object of a zaak: its objecttype and its data, in which a datumkenmerk is a
@@ -92,16 +93,24 @@ func (u *Uitkomst) stap(regel, resultaat string, invoer ...Gegeven) {
 func datumTekst(t time.Time) string { return t.Format(time.DateOnly) }
 
 // Derive computes the archiefnominatie, brondatum and archiefactiedatum of a zaak whose eindstatus
-// is set, as the ZGW Zaken API (Open Zaak) does: a preset StartdatumBewaartermijn is used as is,
-// otherwise the brondatum follows from the afleidingswijze; archiefactiedatum = brondatum +
+// is set, as the ZGW Zaken API's reference implementation (Open Zaak, its BrondatumCalculator and
+// the eindstatus validation of its zaken API) does: a preset StartdatumBewaartermijn is used as
+// is, otherwise the brondatum follows from the afleidingswijze; archiefactiedatum = brondatum +
 // archiefactietermijn with month-end clamping.
 //
 // Three outcomes: dates (Uitgesteld false); postponed (Uitgesteld with a Reden, no error: the
 // zaak closes and the dates are derived when the missing fact arrives); refused (an error
-// wrapping ErrBrondatumOnbekend: the eindstatus must not be set). A blijvend_bewaren zaak is
-// never refused for its brondatum: it closes without dates, Uitgesteld, with the error as Reden.
-// A blijvend_bewaren zaak without archiefactietermijn gets a brondatum but no archiefactiedatum;
-// its transfer date comes from Overbrenging.
+// wrapping ErrBrondatumOnbekend: the eindstatus must not be set).
+//   - A rule that cannot find its fact (no procestermijn, hoofdzaak, besluit, related zaak or
+//     zaakobject; a value that is not a date) refuses, whatever the archiefnominatie.
+//   - Where the rule gives no date without such an error, vervaldatum_besluit, eigenschap,
+//     ander_datumkenmerk and hoofdzaak (a deelzaak gets its dates when the hoofdzaak closes)
+//     postpone; for the other rules a blijvend_bewaren zaak closes without dates and a
+//     vernietigen zaak is refused.
+//   - Without an archiefactietermijn (a blijvend_bewaren resultaattype that sets none) there is
+//     no archiefactiedatum, and, as in Open Zaak, where no term is computed nothing refuses: the
+//     brondatum is derived when it can be, for the Archiefwet transfer date, which is a fact of its
+//     own (see Overbrenging).
 func Derive(r Regel, f Feiten) (Uitkomst, error) {
 	u := Uitkomst{Archiefnominatie: r.Archiefnominatie, Archiefstatus: ArchiefstatusNogTeArchiveren}
 	if f.Einddatum.IsZero() {
@@ -120,14 +129,14 @@ func Derive(r Regel, f Feiten) (Uitkomst, error) {
 		if r.TermijnUitSelectielijst {
 			bron = "selectielijst resultaat " + r.Selectielijstklasse + " (bewaartermijn)"
 		}
-		u.stap("archiefactietermijn uit het resultaattype; leeg = bewaartermijn van de selectielijst", r.Archiefactietermijn.String(),
+		u.stap("archiefactietermijn uit het resultaattype; leeg of P0D = bewaartermijn van de selectielijst", r.Archiefactietermijn.String(),
 			Gegeven{"bron", bron})
 	} else {
-		u.stap("archiefactietermijn uit het resultaattype; leeg = bewaartermijn van de selectielijst", "geen termijn")
+		u.stap("archiefactietermijn uit het resultaattype; leeg of P0D = bewaartermijn van de selectielijst", "geen termijn")
 	}
 
 	var brondatum *time.Time
-	var uitstel string
+	var geen geenDatum
 	var err error
 	if f.StartdatumBewaartermijn != nil {
 		b := dag(*f.StartdatumBewaartermijn)
@@ -135,25 +144,33 @@ func Derive(r Regel, f Feiten) (Uitkomst, error) {
 		u.stap("startdatumBewaartermijn was al gezet: die geldt als brondatum", datumTekst(b),
 			Gegeven{"startdatumBewaartermijn", datumTekst(b)})
 	} else {
-		brondatum, uitstel, err = leidAf(r, f, einddatum, &u)
+		brondatum, geen, err = leidAf(r, f, einddatum, &u)
 	}
+	geenTermijn := r.Archiefactietermijn == nil
 	switch {
-	case err != nil && r.Archiefnominatie == NominatieBlijvendBewaren:
+	case err != nil && geenTermijn:
 		u.Uitgesteld = true
 		u.Reden = err.Error()
-		u.stap("blijvend_bewaren: de zaak sluit ook zonder brondatum", "geen brondatum, geen archiefactiedatum")
+		u.stap("geen archiefactietermijn: er wordt geen archiefactiedatum berekend, dus de eindstatus wordt niet geweigerd",
+			"geen brondatum, geen archiefactiedatum")
 		return u, nil
 	case err != nil:
 		return u, err
-	case brondatum == nil:
+	case brondatum == nil && (geen.uitstel || geenTermijn || r.Archiefnominatie == NominatieBlijvendBewaren):
 		u.Uitgesteld = true
-		u.Reden = uitstel
-		u.stap("brondatum nog niet bekend: de zaak sluit zonder archiefactiedatum", "uitgesteld: "+uitstel)
+		u.Reden = geen.reden
+		if geen.uitstel {
+			u.stap("brondatum nog niet bekend: de zaak sluit zonder archiefactiedatum", "uitgesteld: "+geen.reden)
+		} else {
+			u.stap("geen brondatum: een blijvend te bewaren zaak sluit zonder data", "geen data: "+geen.reden)
+		}
 		return u, nil
+	case brondatum == nil:
+		return u, onbekend(r.Afleidingswijze, "%s; een te vernietigen zaak sluit niet zonder archiefactiedatum", geen.reden)
 	}
 	u.Brondatum = brondatum
-	if r.Archiefactietermijn == nil {
-		u.stap("archiefactiedatum = brondatum + archiefactietermijn", "geen archiefactiedatum: er is geen termijn (blijvend bewaren; overbrengen volgt de Archiefwet)",
+	if geenTermijn {
+		u.stap("archiefactiedatum = brondatum + archiefactietermijn", "geen archiefactiedatum: er is geen termijn (blijvend bewaren; de overbrengingsdatum volgt de Archiefwet)",
 			Gegeven{"brondatum", datumTekst(*brondatum)})
 		return u, nil
 	}
@@ -164,14 +181,36 @@ func Derive(r Regel, f Feiten) (Uitkomst, error) {
 	return u, nil
 }
 
+// geenDatum says why a rule gave no date without an error, and whether that postpones the
+// derivation (the fact may still come) or leaves the zaak without dates.
+type geenDatum struct {
+	reden   string
+	uitstel bool
+}
+
 // onbekend returns an error wrapping ErrBrondatumOnbekend for afleidingswijze a.
 func onbekend(a, format string, args ...any) error {
 	return fmt.Errorf("%w: afleidingswijze %s: %s", ErrBrondatumOnbekend, a, fmt.Sprintf(format, args...))
 }
 
-// leidAf derives the brondatum by afleidingswijze. It returns the date, or nil and the reason the
-// derivation is postponed, or an error that refuses the eindstatus.
-func leidAf(r Regel, f Feiten, einddatum time.Time, u *Uitkomst) (*time.Time, string, error) {
+// laatste returns the latest of the dates, or nil when there is none.
+func laatste(dates []*time.Time) *time.Time {
+	var l *time.Time
+	for _, t := range dates {
+		if t == nil {
+			continue
+		}
+		d := dag(*t)
+		if l == nil || d.After(*l) {
+			l = &d
+		}
+	}
+	return l
+}
+
+// leidAf derives the brondatum by afleidingswijze. It returns the date; or nil and why there is
+// none (without an error); or an error that refuses the eindstatus.
+func leidAf(r Regel, f Feiten, einddatum time.Time, u *Uitkomst) (*time.Time, geenDatum, error) {
 	a := r.Afleidingswijze
 	regel := "brondatum volgens afleidingswijze " + a
 	if r.AfleidingAangenomen {
@@ -180,116 +219,102 @@ func leidAf(r Regel, f Feiten, einddatum time.Time, u *Uitkomst) (*time.Time, st
 	switch a {
 	case AfleidingAfgehandeld:
 		u.stap(regel+": de einddatum van de zaak", datumTekst(einddatum), Gegeven{"einddatum", datumTekst(einddatum)})
-		return &einddatum, "", nil
+		return &einddatum, geenDatum{}, nil
 
 	case AfleidingTermijn:
 		if r.Procestermijn == nil {
-			return nil, "", onbekend(a, "het resultaattype heeft geen procestermijn")
+			return nil, geenDatum{}, onbekend(a, "het resultaattype heeft geen procestermijn")
 		}
 		b := r.Procestermijn.AddTo(einddatum)
 		u.stap(regel+": einddatum + procestermijn", datumTekst(b),
 			Gegeven{"einddatum", datumTekst(einddatum)}, Gegeven{"procestermijn", r.Procestermijn.String()})
-		return &b, "", nil
+		return &b, geenDatum{}, nil
 
 	case AfleidingHoofdzaak:
 		if f.Hoofdzaak == nil {
-			return nil, "", onbekend(a, "de zaak heeft geen hoofdzaak")
+			return nil, geenDatum{}, onbekend(a, "de zaak heeft geen hoofdzaak")
 		}
-		if f.Hoofdzaak.Einddatum == nil {
-			return nil, "de hoofdzaak is nog niet afgesloten; de brondatum volgt als de hoofdzaak sluit", nil
+		if f.Hoofdzaak.Brondatum == nil {
+			return nil, geenDatum{reden: "een deelzaak krijgt haar data als de hoofdzaak sluit; de hoofdzaak heeft nog geen brondatum", uitstel: true}, nil
 		}
-		b := dag(*f.Hoofdzaak.Einddatum)
-		u.stap(regel+": de einddatum van de hoofdzaak", datumTekst(b), Gegeven{"einddatum hoofdzaak", datumTekst(b)})
-		return &b, "", nil
+		b := dag(*f.Hoofdzaak.Brondatum)
+		u.stap(regel+": de brondatum van de hoofdzaak", datumTekst(b), Gegeven{"brondatum hoofdzaak", datumTekst(b)})
+		return &b, geenDatum{}, nil
 
 	case AfleidingEigenschap:
 		if r.Datumkenmerk == "" {
-			return nil, "", onbekend(a, "het resultaattype noemt geen datumkenmerk (de naam van de eigenschap)")
+			return nil, geenDatum{}, onbekend(a, "het resultaattype noemt geen datumkenmerk (de naam van de eigenschap)")
 		}
 		v := strings.TrimSpace(f.Eigenschappen[r.Datumkenmerk])
 		if v == "" {
-			return nil, fmt.Sprintf("eigenschap %q is nog niet ingevuld", r.Datumkenmerk), nil
+			return nil, geenDatum{reden: fmt.Sprintf("eigenschap %q is nog niet ingevuld", r.Datumkenmerk), uitstel: true}, nil
 		}
 		b, err := ParseDatumLenient(v)
 		if err != nil {
-			return nil, "", onbekend(a, "eigenschap %q: %v", r.Datumkenmerk, err)
+			return nil, geenDatum{}, onbekend(a, "eigenschap %q: %v", r.Datumkenmerk, err)
 		}
 		u.stap(regel+": de datum in eigenschap "+strconv.Quote(r.Datumkenmerk), datumTekst(b), Gegeven{r.Datumkenmerk, v})
-		return &b, "", nil
+		return &b, geenDatum{}, nil
 
 	case AfleidingIngangsdatumBesluit:
-		var laatste *time.Time
-		for _, bs := range f.Besluiten {
-			if bs.Ingangsdatum.IsZero() {
-				continue
-			}
-			d := dag(bs.Ingangsdatum)
-			if laatste == nil || d.After(*laatste) {
-				laatste = &d
+		if len(f.Besluiten) == 0 {
+			return nil, geenDatum{}, onbekend(a, "de zaak heeft geen besluit")
+		}
+		ds := make([]*time.Time, 0, len(f.Besluiten))
+		for i := range f.Besluiten {
+			if !f.Besluiten[i].Ingangsdatum.IsZero() {
+				ds = append(ds, &f.Besluiten[i].Ingangsdatum)
 			}
 		}
-		if laatste == nil {
-			return nil, "", onbekend(a, "de zaak heeft geen besluit (met ingangsdatum)")
+		l := laatste(ds)
+		if l == nil {
+			return nil, geenDatum{reden: "geen besluit heeft een ingangsdatum"}, nil
 		}
-		u.stap(regel+": de laatste ingangsdatum van de besluiten", datumTekst(*laatste),
+		u.stap(regel+": de laatste ingangsdatum van de besluiten", datumTekst(*l),
 			Gegeven{"besluiten", strconv.Itoa(len(f.Besluiten))})
-		return laatste, "", nil
+		return l, geenDatum{}, nil
 
 	case AfleidingVervaldatumBesluit:
 		if len(f.Besluiten) == 0 {
-			return nil, "", onbekend(a, "de zaak heeft geen besluit")
+			return nil, geenDatum{reden: "de zaak heeft nog geen besluit; de brondatum volgt als er een besluit met vervaldatum is", uitstel: true}, nil
 		}
-		var laatste *time.Time
+		ds := make([]*time.Time, 0, len(f.Besluiten))
 		for _, bs := range f.Besluiten {
-			if bs.Vervaldatum == nil {
-				continue
-			}
-			d := dag(*bs.Vervaldatum)
-			if laatste == nil || d.After(*laatste) {
-				laatste = &d
-			}
+			ds = append(ds, bs.Vervaldatum)
 		}
-		if laatste == nil {
-			return nil, "geen besluit heeft een vervaldatum; de brondatum volgt als die wordt vastgelegd", nil
+		l := laatste(ds)
+		if l == nil {
+			return nil, geenDatum{reden: "geen besluit heeft een vervaldatum; de brondatum volgt als die wordt vastgelegd", uitstel: true}, nil
 		}
-		u.stap(regel+": de laatste vervaldatum van de besluiten (zonder extra dag)", datumTekst(*laatste),
+		u.stap(regel+": de laatste vervaldatum van de besluiten (zonder extra dag)", datumTekst(*l),
 			Gegeven{"besluiten", strconv.Itoa(len(f.Besluiten))})
-		return laatste, "", nil
+		return l, geenDatum{}, nil
 
 	case AfleidingGerelateerdeZaak:
 		if len(f.GerelateerdeZaken) == 0 {
-			return nil, "", onbekend(a, "de zaak heeft geen gerelateerde zaken")
+			return nil, geenDatum{}, onbekend(a, "de zaak heeft geen gerelateerde zaken")
 		}
-		var laatste *time.Time
-		for _, e := range f.GerelateerdeZaken {
-			if e == nil {
-				continue
-			}
-			d := dag(*e)
-			if laatste == nil || d.After(*laatste) {
-				laatste = &d
-			}
+		l := laatste(f.GerelateerdeZaken)
+		if l == nil {
+			return nil, geenDatum{reden: "geen gerelateerde zaak is afgesloten"}, nil
 		}
-		if laatste == nil {
-			return nil, "geen gerelateerde zaak is afgesloten; de brondatum volgt als er een sluit", nil
-		}
-		u.stap(regel+" (verouderd): de laatste einddatum van de afgesloten gerelateerde zaken", datumTekst(*laatste),
+		u.stap(regel+" (verouderd): de laatste einddatum van de afgesloten gerelateerde zaken", datumTekst(*l),
 			Gegeven{"gerelateerde zaken", strconv.Itoa(len(f.GerelateerdeZaken))})
-		return laatste, "", nil
+		return l, geenDatum{}, nil
 
 	case AfleidingZaakobject:
 		b, err := zaakobjectDatum(r, f)
 		if err != nil {
-			return nil, "", onbekend(a, "%v", err)
+			return nil, geenDatum{}, onbekend(a, "%v", err)
 		}
 		u.stap(regel+": de laatste datum op pad "+strconv.Quote(r.Datumkenmerk)+" in de zaakobjecten van type "+strconv.Quote(r.Objecttype),
 			datumTekst(b), Gegeven{"objecttype", r.Objecttype}, Gegeven{"datumkenmerk", r.Datumkenmerk})
-		return &b, "", nil
+		return &b, geenDatum{}, nil
 
 	case AfleidingAnderDatumkenmerk:
-		return nil, fmt.Sprintf("de brondatum (datumkenmerk %q in registratie %q) wordt niet afgeleid maar met de hand vastgelegd", r.Datumkenmerk, r.Registratie), nil
+		return nil, geenDatum{reden: fmt.Sprintf("de brondatum (datumkenmerk %q in registratie %q) wordt niet afgeleid maar met de hand vastgelegd", r.Datumkenmerk, r.Registratie), uitstel: true}, nil
 	}
-	return nil, "", onbekend(a, "onbekende afleidingswijze")
+	return nil, geenDatum{}, onbekend(a, "onbekende afleidingswijze")
 }
 
 // zaakobjectDatum returns the latest date at path r.Datumkenmerk among the zaakobjecten of type

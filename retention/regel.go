@@ -95,13 +95,19 @@ func NewRegel(rt afspraak.Resultaattype, sr *Resultaat) (Regel, error) {
 		return fail("onbekende archiefnominatie %q (verwacht vernietigen of blijvend_bewaren)", rt.Archiefnominatie)
 	}
 
-	switch {
-	case rt.Archiefactietermijn != "":
+	// An archiefactietermijn of P0D counts as empty, as in Open Zaak: the selectielijst's
+	// bewaartermijn applies.
+	if rt.Archiefactietermijn != "" {
 		t, err := ParseTermijn(rt.Archiefactietermijn)
 		if err != nil {
 			return fail("archiefactietermijn: %v", err)
 		}
-		r.Archiefactietermijn = &t
+		if t != (Termijn{}) {
+			r.Archiefactietermijn = &t
+		}
+	}
+	switch {
+	case r.Archiefactietermijn != nil:
 	case sr != nil && sr.Bewaartermijn != "":
 		t, err := ParseTermijn(sr.Bewaartermijn)
 		if err != nil {

@@ -30,6 +30,7 @@ import (
 	"zaakarchief/dossier/sqldb"
 	"zaakarchief/retention"
 	"zaakarchief/retention/api"
+	"zaakarchief/server"
 )
 
 // Names from the default agreement (configs/omgevingsvergunning.yaml).
@@ -157,7 +158,7 @@ type stack struct {
 	dir   string
 	clock *clock
 	*services
-	srv *httpapi.Server
+	srv *server.Server
 	hs  *httptest.Server
 	// tokens
 	gemeente, od, recordmanager, archivaris, auditor string
@@ -171,9 +172,9 @@ func newStack(tb testing.TB, c *clock, st setup) *stack {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { sv.db.Close() })
-	srv := httpapi.NewServer(sv.svc, prometheus.NewRegistry(), slog.New(slog.DiscardHandler))
-	srv.Dossier(sv.svc)
-	api.Register(srv, sv.ret)
+	log := slog.New(slog.DiscardHandler)
+	srv := server.New(sv.svc, prometheus.NewRegistry(), log)
+	srv.Mount(httpapi.New(sv.svc, log).Routes(), api.New(sv.ret).Routes())
 	hs := httptest.NewServer(srv)
 	tb.Cleanup(hs.Close)
 	s := &stack{tb: tb, dir: dir, clock: c, services: sv, srv: srv, hs: hs}
@@ -260,12 +261,12 @@ func (s *stack) must(r response, want int, out any) {
 }
 
 // problem decodes a problem body and checks its status.
-func (s *stack) problem(r response, want int) httpapi.Problem {
+func (s *stack) problem(r response, want int) server.Problem {
 	s.tb.Helper()
 	if r.code != want {
 		s.tb.Fatalf("got %s, want %d", r, want)
 	}
-	var p httpapi.Problem
+	var p server.Problem
 	if err := json.Unmarshal(r.body, &p); err != nil {
 		s.tb.Fatalf("decode problem %s: %v", r.body, err)
 	}

@@ -191,6 +191,9 @@ func TestParseDatumLenientAcceptsDateForms(t *testing.T) {
 		{"2024-01-31T10:00", Datum(2024, 1, 31)},
 		{"2024-01-31 10:00:00", Datum(2024, 1, 31)},
 		{"2024-01-31 10:00:00+01:00", Datum(2024, 1, 31)},
+		{"20240131235959", Datum(2024, 1, 31)}, // ZGW datum_tijd (yyyymmddhhmmss)
+		{"20240131T235959", Datum(2024, 1, 31)},
+		{"20240131T235959+01:00", Datum(2024, 1, 31)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

@@ -60,6 +60,11 @@ type Target interface {
 	// future; a missing key is os.ErrNotExist.
 	ExtendRetention(ctx context.Context, key string, r Retention) error
 
+	// Sweep removes what writes interrupted by a crash or a kill left behind before the given
+	// time: temporary files in a directory, incomplete multipart uploads on S3. It returns how
+	// many it removed. Objects themselves are never touched.
+	Sweep(ctx context.Context, before time.Time) (int, error)
+
 	// URL names the target (file:///path or s3://bucket/prefix), without credentials.
 	URL() string
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"path/filepath"
-	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -75,10 +73,15 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, er
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Database != "" && !strings.HasPrefix(cfg.Database, "sqlite:") {
-		return nil, fmt.Errorf("database %q: only SQLite is supported in this version", cfg.Database)
+	dbPath, err := cfg.SQLitePath()
+	if err != nil {
+		return nil, fmt.Errorf("config: database: %w", err)
 	}
-	a.db, err = sqldb.OpenSQLite(ctx, filepath.Join(cfg.Data, "zaakarchief.db"), sqldb.WithLogger(log))
+	blobDir, err := cfg.BlobDir()
+	if err != nil {
+		return nil, fmt.Errorf("config: blobs: %w", err)
+	}
+	a.db, err = sqldb.OpenSQLite(ctx, dbPath, sqldb.WithLogger(log))
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +93,7 @@ func openApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, er
 		a.db.Close()
 		return nil, err
 	}
-	a.blobs, err = blobstore.Open(filepath.Join(cfg.Data, "blobs"))
+	a.blobs, err = blobstore.Open(blobDir)
 	if err != nil {
 		a.db.Close()
 		return nil, err

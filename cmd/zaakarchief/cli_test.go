@@ -281,3 +281,32 @@ func blobListing(t *testing.T, data string) []string {
 	}
 	return out
 }
+
+// A group of commands named without its subcommand lists the subcommands: on --help as help
+// (exit 0), otherwise as a usage error (exit 2). A name that is no group stays unknown.
+func TestCommandGroupListsItsSubcommands(t *testing.T) {
+	for _, tc := range []struct {
+		args   []string
+		code   int
+		stream string
+	}{
+		{[]string{"zgw", "--help"}, 0, "stdout"},
+		{[]string{"help", "archive"}, 0, "stdout"},
+		{[]string{"zgw"}, 2, "stderr"},
+		{[]string{"retention", "list"}, 2, "stderr"},
+	} {
+		r := cli(t, tc.args...)
+		out := r.stdout
+		if tc.stream == "stderr" {
+			out = r.stderr
+		}
+		group := strings.Join(tc.args, " ")
+		group = strings.TrimPrefix(strings.TrimSuffix(group, " --help"), "help ")
+		if r.code != tc.code || !strings.Contains(out, "zaakarchief "+group+" COMMAND") || strings.Contains(r.stderr, "unknown command") {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", tc.args, r.code, r.stdout, r.stderr)
+		}
+	}
+	if r := cli(t, "zgww"); r.code != 2 || !strings.Contains(r.stderr, "unknown command") {
+		t.Errorf("zgww: exit %d, stderr %q", r.code, r.stderr)
+	}
+}

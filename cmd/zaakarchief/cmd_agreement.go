@@ -14,7 +14,8 @@ import (
 type agreementCheck func(a *afspraak.Afspraak) ([]afspraak.Fout, error)
 
 // agreementChecks are the passes 'agreement check' runs, in order: the structure first, then
-// the rules that need reference data.
+// the rules that need reference data. Where two passes find a problem at the same place, the
+// earlier pass's message is the one shown (see afspraak.Samenvoegen).
 func agreementChecks() []agreementCheck {
 	return []agreementCheck{
 		func(a *afspraak.Afspraak) ([]afspraak.Fout, error) { return a.Validate(), nil },
@@ -40,15 +41,23 @@ func loadAgreement(name string, args []string) (*afspraak.Afspraak, string, erro
 // errorsIn is the one-line failure of 'agreement check'.
 func errorsIn(n int, file string) error {
 	if n == 1 {
-		return fmt.Errorf("1 error in %s", file)
+		return fmt.Errorf("1 fout in %s", file)
 	}
-	return fmt.Errorf("%d errors in %s", n, file)
+	return fmt.Errorf("%d fouten in %s", n, file)
+}
+
+// aantal writes n with the singular or plural of a word: "1 zaaktype", "2 organisaties".
+func aantal(n int, enkelvoud, meervoud string) string {
+	if n == 1 {
+		return "1 " + enkelvoud
+	}
+	return fmt.Sprintf("%d %s", n, meervoud)
 }
 
 func agreementCheckCommand() *command {
 	return &command{
 		name:    "agreement check",
-		summary: "Check an agreement (default: the embedded one); print every problem, exit 1 on errors",
+		summary: "Check an agreement (default: the embedded one); print every problem once, in line order, exit 1 on errors",
 		usage:   "[FILE]",
 		run: func(ctx context.Context, env *environment, args []string) error {
 			a, file, err := loadAgreement("agreement check", args)
@@ -56,6 +65,7 @@ func agreementCheckCommand() *command {
 			switch {
 			case errors.As(err, &fouten):
 				// The file does not parse: report every problem Parse found.
+				fouten = afspraak.Samenvoegen(fouten)
 				for _, f := range fouten {
 					fmt.Fprintln(env.stdout, f.Error())
 				}
@@ -63,14 +73,17 @@ func agreementCheckCommand() *command {
 			case err != nil:
 				return err
 			}
-			var all []afspraak.Fout
+			// Every pass's findings, merged into one list in line order in which a problem that
+			// two passes find is reported once.
+			var passen [][]afspraak.Fout
 			for _, check := range agreementChecks() {
 				fs, err := check(a)
 				if err != nil {
-					return fmt.Errorf("agreement check %s: %w", file, err)
+					return fmt.Errorf("controle van %s: %w", file, err)
 				}
-				all = append(all, fs...)
+				passen = append(passen, fs)
 			}
+			all := afspraak.Samenvoegen(passen...)
 			errs := 0
 			for _, f := range all {
 				fmt.Fprintln(env.stdout, f.Error())
@@ -81,7 +94,8 @@ func agreementCheckCommand() *command {
 			if errs > 0 {
 				return errorsIn(errs, file)
 			}
-			fmt.Fprintf(env.stdout, "%s: ok (%d zaaktypen, %d organisaties)\n", file, len(a.Zaaktypen), len(a.Organisaties))
+			fmt.Fprintf(env.stdout, "%s: in orde (%s, %s)\n", file,
+				aantal(len(a.Zaaktypen), "zaaktype", "zaaktypen"), aantal(len(a.Organisaties), "organisatie", "organisaties"))
 			return nil
 		},
 	}

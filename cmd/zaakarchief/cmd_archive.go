@@ -18,13 +18,7 @@ import (
 	"zaakarchief/archive"
 	"zaakarchief/archive/target"
 	"zaakarchief/cmd/zaakarchief/config"
-)
-
-// Default schedules of the archive jobs in serve (Europe/Amsterdam).
-const (
-	defaultArchiveSchedule = "0 3 * * *"
-	defaultVerifySchedule  = "0 4 * * 0"
-	defaultVerifySample    = 10
+	"zaakarchief/dossier"
 )
 
 // newArchiver builds the archiver over the app's stores from the archive configuration; its
@@ -43,9 +37,6 @@ func newArchiver(ctx context.Context, a *app, env *environment, reg prometheus.R
 		url = "file://" + filepath.ToSlash(filepath.Join(data, "archief"))
 	}
 	mode := target.RetentionMode(strings.ToUpper(c.LockMode))
-	if c.LockMode == "" {
-		mode = target.Compliance
-	}
 	if !mode.Valid() {
 		return nil, fmt.Errorf("config: archive.lock_mode %q is not COMPLIANCE or GOVERNANCE", c.LockMode)
 	}
@@ -182,7 +173,7 @@ func archiveRunsCommand() *command {
 	return archiveCmd("archive runs", "List the most recent archive runs and fixity checks with their counts",
 		func(fs *pflag.FlagSet) { fs.IntVar(&limit, "limit", 20, "how many runs to list") },
 		func(ctx context.Context, env *environment, a *app, arch *archive.Archiver) error {
-			runs, err := arch.Runs(ctx, limit)
+			runs, err := arch.Runs(ctx, dossier.Actor{Rol: dossier.RolSysteem}, limit)
 			if err != nil {
 				return err
 			}
@@ -220,21 +211,15 @@ func startArchiveJobs(ctx context.Context, a *app, arch *archive.Archiver) (stop
 	l := archiveCronLogger{a}
 	cr := cron.New(cron.WithLocation(a.svc.Location()), cron.WithLogger(l), cron.WithChain(cron.Recover(l), cron.SkipIfStillRunning(l)))
 	sample := c.VerifySample
-	if sample == 0 {
-		sample = defaultVerifySample
-	}
-	if sample < 0 || sample > 100 {
-		return nil, fmt.Errorf("config: archive.verify_sample %v is not a percentage", sample)
-	}
 	jobs := []struct {
-		name, spec, def string
-		run             func()
+		name, spec string
+		run        func()
 	}{
-		{"archive run", c.Schedule, defaultArchiveSchedule, func() {
+		{"archive run", c.Schedule, func() {
 			_, err := arch.Run(ctx, archive.LogProgress{Log: a.log})
 			logJob(a, "archive run", err)
 		}},
-		{"archive verify", c.VerifySchedule, defaultVerifySchedule, func() {
+		{"archive verify", c.VerifySchedule, func() {
 			_, err := arch.Verify(ctx, archive.VerifyOptions{SamplePercent: sample, Progress: archive.LogProgress{Log: a.log}})
 			logJob(a, "archive verify", err)
 		}},
@@ -242,10 +227,7 @@ func startArchiveJobs(ctx context.Context, a *app, arch *archive.Archiver) (stop
 	n := 0
 	for _, j := range jobs {
 		spec := j.spec
-		if spec == "" {
-			spec = j.def
-		}
-		if spec == "off" {
+		if strings.EqualFold(spec, "off") {
 			a.log.Info(j.name + " job disabled")
 			continue
 		}

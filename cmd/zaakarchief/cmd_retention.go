@@ -22,10 +22,6 @@ import (
 	"zaakarchief/retention"
 )
 
-// defaultProposeSchedule is when the retention job runs without a propose_schedule: daily at
-// 02:00 (Europe/Amsterdam).
-const defaultProposeSchedule = "0 2 * * *"
-
 // retentionWiring is what openApp builds for retention before the database opens, so that a bad
 // agreement or setting changes nothing.
 type retentionWiring struct {
@@ -52,14 +48,6 @@ func newRetentionWiring(cfg config.Config, ag *afspraak.Afspraak) (*retentionWir
 		return nil, fmt.Errorf("config: %w", err)
 	}
 	rw.inst = inst
-	if rw.schedule == "" {
-		rw.schedule = defaultProposeSchedule
-	}
-	if rw.schedule != "off" {
-		if _, err := cron.ParseStandard(rw.schedule); err != nil {
-			return nil, fmt.Errorf("config: retention.propose_schedule %q: %w", rw.schedule, err)
-		}
-	}
 	rw.bepaler, err = retention.NewBepaler(retention.BepalerOptions{Afspraak: ag, Lijsten: rw.lijsten, Overbrenging: inst.Overbrenging})
 	return rw, err
 }
@@ -93,10 +81,7 @@ func retentionCheck(a *afspraak.Afspraak) ([]afspraak.Fout, error) {
 // once ctx is cancelled.
 func startRetentionJob(ctx context.Context, a *app) (stop func(), err error) {
 	spec := a.cfg.Retention.ProposeSchedule
-	if spec == "" {
-		spec = defaultProposeSchedule
-	}
-	if spec == "off" {
+	if strings.EqualFold(spec, "off") {
 		a.log.Info("retention job disabled")
 		return func() {}, nil
 	}

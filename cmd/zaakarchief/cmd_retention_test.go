@@ -173,6 +173,8 @@ func TestBadRetentionInputIsRefusedBeforeTheDataDirectoryIsTouched(t *testing.T)
 		{"retention:\n  overbrenging_termijn: twintig jaar\n", "retention.overbrenging_termijn"},
 		{"retention:\n  nieuwe_archiefwet_vanaf: 2026-13-01\n", "retention.nieuwe_archiefwet_vanaf"},
 		{"retention:\n  propose_schedule: elke nacht\n", "retention.propose_schedule"},
+		// Checked when the file is read, by every command and not only by serve.
+		{"archive:\n  verify_sample: 150\n", "cfg.yaml:2: archive.verify_sample"},
 	} {
 		cfg := filepath.Join(tmp, "cfg.yaml")
 		if err := os.WriteFile(cfg, []byte(tc.yaml), 0o600); err != nil {

@@ -15,6 +15,7 @@ import (
 
 	"zaakarchief/dossier/httpapi"
 	retentionapi "zaakarchief/retention/api"
+	"zaakarchief/server"
 )
 
 func serveCommand() *command {
@@ -56,8 +57,8 @@ func serveCommand() *command {
 			if err != nil {
 				return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
 			}
-			hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second,
-				BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) }}
+			hs := server.NewHTTPServer(cfg.Listen, srv)
+			hs.BaseContext = func(net.Listener) context.Context { return context.WithoutCancel(ctx) }
 			log.Info("zaakarchief serving", "listen", ln.Addr().String(), "data", cfg.Data, "agreement", a.afspraak.Naam)
 			errc := make(chan error, 1)
 			go func() { errc <- hs.Serve(ln) }()
@@ -78,9 +79,9 @@ func serveCommand() *command {
 	}
 }
 
-// buildDaemon builds the daemon's HTTP server with the routes of every package and starts the
-// scheduled jobs behind it; stop ends the jobs.
-func buildDaemon(ctx context.Context, a *app, env *environment, log *slog.Logger) (srv *httpapi.Server, stop func(), err error) {
+// buildDaemon builds the daemon's HTTP server, mounts the routes of every package on it and
+// starts the scheduled jobs behind it; stop ends the jobs.
+func buildDaemon(ctx context.Context, a *app, env *environment, log *slog.Logger) (srv *server.Server, stop func(), err error) {
 	var stops []func()
 	stop = func() {
 		for i := len(stops) - 1; i >= 0; i-- {
@@ -94,9 +95,8 @@ func buildDaemon(ctx context.Context, a *app, env *environment, log *slog.Logger
 	}()
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	srv = httpapi.NewServer(a.svc, reg, log)
-	srv.Dossier(a.svc)
-	retentionapi.Register(srv, a.retention)
+	srv = server.New(a.svc, reg, log)
+	srv.Mount(httpapi.New(a.svc, log).Routes(), retentionapi.New(a.retention).Routes())
 	stopRetention, err := startRetentionJob(ctx, a)
 	if err != nil {
 		return nil, nil, err
@@ -106,12 +106,11 @@ func buildDaemon(ctx context.Context, a *app, env *environment, log *slog.Logger
 	if err != nil {
 		return nil, nil, err
 	}
-	arch.Routes(srv)
 	exp, err := newExporter(a, arch)
 	if err != nil {
 		return nil, nil, err
 	}
-	exp.Routes(srv)
+	srv.Mount(arch.Routes(), exp.Routes())
 	a.retention.SetPakketten(archivePakketten{arch})
 	stopArchive, err := startArchiveJobs(ctx, a, arch)
 	if err != nil {

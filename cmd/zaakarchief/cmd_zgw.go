@@ -17,14 +17,11 @@ import (
 	"github.com/spf13/pflag"
 
 	"zaakarchief/dossier/afspraak"
-	"zaakarchief/dossier/httpapi"
 	"zaakarchief/dossier/zgw"
+	"zaakarchief/server"
 )
 
-// Defaults of the collector's jobs in serve.
 const (
-	defaultZGWSchedule     = "*/15 * * * *"
-	defaultZGWFullSchedule = "30 2 * * *"
 	// zgwSinceMargin is how far back before the previous pass an incremental pass looks, for
 	// clocks that differ and changes registered late.
 	zgwSinceMargin = time.Hour
@@ -193,12 +190,12 @@ func zgwMapCommand() *command {
 // startCollector registers the collector's routes and, when the agreement names sources, runs
 // the notification worker and the scheduled passes until ctx ends: incremental passes (zaken
 // changed since the previous pass) and full passes. stop waits for them.
-func startCollector(ctx context.Context, a *app, env *environment, srv *httpapi.Server, reg prometheus.Registerer) (stop func(), err error) {
+func startCollector(ctx context.Context, a *app, env *environment, srv *server.Server, reg prometheus.Registerer) (stop func(), err error) {
 	coll, err := newCollector(ctx, a, env, reg)
 	if err != nil {
 		return nil, err
 	}
-	coll.Routes(srv)
+	srv.Mount(coll.Routes())
 	if len(coll.Bronnen()) == 0 {
 		a.log.Info("no ZGW sources in the agreement: the collector is idle")
 		return func() {}, nil
@@ -234,16 +231,13 @@ func startCollector(ctx context.Context, a *app, env *environment, srv *httpapi.
 		}
 	}
 	for _, j := range []struct {
-		name, spec, def string
-		incremental     bool
+		name, spec  string
+		incremental bool
 	}{
-		{"zgw sync", c.Schedule, defaultZGWSchedule, true},
-		{"zgw full sync", c.FullSchedule, defaultZGWFullSchedule, false},
+		{"zgw sync", c.Schedule, true},
+		{"zgw full sync", c.FullSchedule, false},
 	} {
 		spec := j.spec
-		if spec == "" {
-			spec = j.def
-		}
 		if strings.EqualFold(spec, "off") {
 			a.log.Info(j.name + " job disabled")
 			continue

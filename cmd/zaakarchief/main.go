@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -130,6 +131,14 @@ func run(ctx context.Context, env *environment, args []string) error {
 		}
 	}
 	if found == nil {
+		if group, sub := groupOf(cmds, args); len(sub) > 0 {
+			if slices.Contains(args, "--help") || slices.Contains(args, "-h") {
+				printGroup(env.stdout, group, sub)
+				return nil
+			}
+			printGroup(env.stderr, group, sub)
+			return usageError{fmt.Sprintf("%s: kies een van de opdrachten hierboven", group)}
+		}
 		return usageError{fmt.Sprintf("unknown command %q; run 'zaakarchief help'", strings.Join(args, " "))}
 	}
 	fs := pflag.NewFlagSet(found.name, pflag.ContinueOnError)
@@ -147,6 +156,38 @@ func run(ctx context.Context, env *environment, args []string) error {
 		return usageError{fmt.Sprintf("%s: %v", found.name, err)}
 	}
 	return found.run(ctx, env, fs.Args())
+}
+
+// groupOf returns the words of args before the first flag, and the commands whose names start
+// with them: 'zaakarchief zgw' names the group of 'zgw sync', 'zgw map' and so on.
+func groupOf(cmds []*command, args []string) (string, []*command) {
+	var words []string
+	for _, a := range args {
+		if strings.HasPrefix(a, "-") {
+			break
+		}
+		words = append(words, a)
+	}
+	if len(words) == 0 {
+		return "", nil
+	}
+	group := strings.Join(words, " ")
+	var sub []*command
+	for _, c := range cmds {
+		if strings.HasPrefix(c.name, group+" ") {
+			sub = append(sub, c)
+		}
+	}
+	return group, sub
+}
+
+// printGroup lists the commands of a group, as help does for all.
+func printGroup(w io.Writer, group string, sub []*command) {
+	fmt.Fprintf(w, "Usage: zaakarchief %s COMMAND [flags] [args]\n\nCommands:\n", group)
+	for _, c := range sub {
+		fmt.Fprintf(w, "  %-27s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintf(w, "\nRun 'zaakarchief %s COMMAND --help' for the flags of a command.\n", group)
 }
 
 func printHelp(w io.Writer, cmds []*command) {

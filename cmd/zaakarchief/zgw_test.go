@@ -187,7 +187,7 @@ func TestZGWMapPrintsAMappingThatTheAgreementCheckAccepts(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := cli(t, "agreement", "check", bad)
-	if c.code != 1 || !strings.Contains(c.stdout, "bron.mapping") || !strings.Contains(c.stdout, `"advies" does not exist`) {
+	if c.code != 1 || !strings.Contains(c.stdout, "bron.mapping") || !strings.Contains(c.stdout, `"advies" bestaat niet`) {
 		t.Errorf("agreement check of a broken mapping: exit %d\n%s", c.code, c.stdout)
 	}
 	if u := cli(t, "zgw", "map"); u.code != 2 {

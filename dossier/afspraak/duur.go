@@ -26,24 +26,27 @@ const maxDuurDeel = 100000
 // ParseDuur parses an ISO 8601 duration such as P8W, P10Y, P1Y6M, P28D, P0D or PT12H. It refuses
 // empty input, signs, fractions, designators out of order or repeated, and a P or T with nothing
 // after it, with an error that names the input.
-func ParseDuur(s string) (Duur, error) {
+func ParseDuur(s string) (Duur, error) { return parseDuur(s, "duur") }
+
+// parseDuur parses s, naming it as label ("duur", "termijn") in errors.
+func parseDuur(s, label string) (Duur, error) {
 	fail := func(why string) (Duur, error) {
-		return Duur{}, fmt.Errorf("duration %q: %s", s, why)
+		return Duur{}, fmt.Errorf("%s %q: %s", label, s, why)
 	}
 	switch {
 	case s == "":
-		return fail("empty; expected an ISO 8601 duration such as P8W or P10Y")
+		return fail("leeg; verwacht een ISO 8601-duur zoals P8W of P10Y")
 	case s[0] == '-' || s[0] == '+':
-		return fail("a duration has no sign")
+		return fail("een duur kan niet negatief zijn of een teken hebben")
 	case s[0] != 'P':
-		return fail("does not start with P; expected an ISO 8601 duration such as P8W, P6M or P10Y")
+		return fail("begint niet met P; verwacht een ISO 8601-duur zoals P8W, P6M of P10Y")
 	}
 	datum, tijd, heeftT := strings.Cut(s[1:], "T")
 	if datum == "" && (!heeftT || tijd == "") {
-		return fail("nothing after P")
+		return fail("geen jaren, maanden, weken of dagen na P")
 	}
 	if heeftT && tijd == "" {
-		return fail("no hours, minutes or seconds after T")
+		return fail("geen uren, minuten of seconden na T")
 	}
 	var d Duur
 	err := parseDelen(datum, "YMWD", func(n int, c byte) {
@@ -86,29 +89,40 @@ func parseDelen(s, order string, set func(n int, c byte)) error {
 			i++
 		}
 		if i == 0 {
-			return fmt.Errorf("expected a number at %q", s)
+			return fmt.Errorf("verwacht een getal bij %q", s)
 		}
 		if i == len(s) {
-			return fmt.Errorf("number %s without a designator (%s)", s, strings.Join(strings.Split(order, ""), ", "))
+			return fmt.Errorf("getal %s zonder aanduiding (%s)", s, strings.Join(strings.Split(order, ""), ", "))
 		}
 		n, err := strconv.Atoi(s[:i])
 		if err != nil || n > maxDuurDeel {
-			return fmt.Errorf("number %s is too large", s[:i])
+			return fmt.Errorf("getal %s is te groot", s[:i])
 		}
 		pos := strings.IndexByte(order, s[i])
 		switch {
 		case s[i] == '.' || s[i] == ',':
-			return errors.New("fractions are not allowed")
+			return errors.New("breuken zijn niet toegestaan")
 		case pos < 0:
-			return fmt.Errorf("unknown designator %q; allowed are %s", s[i], strings.Join(strings.Split(order, ""), ", "))
+			return fmt.Errorf("onbekende aanduiding %q; toegestaan zijn %s", s[i], strings.Join(strings.Split(order, ""), ", "))
 		case pos <= last:
-			return fmt.Errorf("designator %c repeated or out of order (order: %s)", s[i], strings.Join(strings.Split(order, ""), ", "))
+			return fmt.Errorf("aanduiding %c dubbel of in de verkeerde volgorde (volgorde: %s)", s[i], strings.Join(strings.Split(order, ""), ", "))
 		}
 		last = pos
 		set(n, s[i])
 		s = s[i+1:]
 	}
 	return nil
+}
+
+// ParseTermijn parses a retention term: an ISO 8601 duration of years, months, weeks and days
+// (P10Y, P1Y6M, P2W, P0D) as ParseDuur does, refusing a time part (PT1H), which a term measured
+// in calendar days cannot have. This is the one parser of archiefactietermijnen,
+// procestermijnen, bewaartermijnen and the configured terms.
+func ParseTermijn(s string) (Duur, error) {
+	if strings.ContainsRune(s, 'T') && strings.HasPrefix(s, "P") {
+		return Duur{}, fmt.Errorf("termijn %q: tijdsdelen (uren, minuten, seconden) zijn niet toegestaan", s)
+	}
+	return parseDuur(s, "termijn")
 }
 
 // HeeftTijd reports whether the duration has a time part (hours, minutes, seconds), which a

@@ -19,7 +19,7 @@ import (
 )
 
 // Fout is one problem in an agreement: where it is (the dotted path of the YAML node and its
-// line) and what is wrong. A Warning does not stop the daemon from using the agreement.
+// line) and what is wrong, in Dutch. A Warning does not stop the daemon from using the agreement.
 type Fout struct {
 	// File is the name the agreement was parsed under, e.g. "omgevingsvergunning.yaml".
 	File string `json:"file,omitempty"`
@@ -31,7 +31,8 @@ type Fout struct {
 	Warning bool   `json:"warning,omitempty"`
 }
 
-// Error renders the Fout as FILE:LINE: PATH: MSG, with "warning: " before the path for a warning.
+// Error renders the Fout as FILE:LINE: PATH: MSG, with "waarschuwing: " before the path for a
+// warning, and "regel LINE: " when the file is unknown.
 func (f Fout) Error() string {
 	var b strings.Builder
 	if f.File != "" {
@@ -41,10 +42,10 @@ func (f Fout) Error() string {
 		}
 		b.WriteString(": ")
 	} else if f.Line > 0 {
-		b.WriteString("line " + strconv.Itoa(f.Line) + ": ")
+		b.WriteString("regel " + strconv.Itoa(f.Line) + ": ")
 	}
 	if f.Warning {
-		b.WriteString("warning: ")
+		b.WriteString("waarschuwing: ")
 	}
 	if f.Path != "" {
 		b.WriteString(f.Path + ": ")
@@ -70,7 +71,7 @@ func (fs Fouten) Error() string {
 func Load(path string) (*Afspraak, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("read agreement: %w", err)
+		return nil, fmt.Errorf("afspraak lezen: %w", err)
 	}
 	return Parse(data, path)
 }
@@ -79,7 +80,7 @@ func Load(path string) (*Afspraak, error) {
 func LoadDefault() (*Afspraak, error) {
 	data, err := fs.ReadFile(configs.FS, configs.DefaultAgreement)
 	if err != nil {
-		return nil, fmt.Errorf("read embedded agreement: %w", err)
+		return nil, fmt.Errorf("ingebouwde afspraak lezen: %w", err)
 	}
 	return Parse(data, configs.DefaultAgreement)
 }
@@ -92,7 +93,7 @@ func Parse(data []byte, name string) (*Afspraak, error) {
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, Fouten{{File: name, Msg: "empty agreement"}}
+			return nil, Fouten{{File: name, Msg: "de afspraak is leeg"}}
 		}
 		return nil, syntaxFout(name, err)
 	}
@@ -101,7 +102,7 @@ func Parse(data []byte, name string) (*Afspraak, error) {
 		if err != nil {
 			return nil, syntaxFout(name, err)
 		}
-		return nil, Fouten{{File: name, Line: extra.Line, Msg: "more than one YAML document; an agreement is one document"}}
+		return nil, Fouten{{File: name, Line: extra.Line, Msg: "meer dan één YAML-document; een afspraak is één document"}}
 	}
 	root := &doc
 	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
@@ -110,7 +111,7 @@ func Parse(data []byte, name string) (*Afspraak, error) {
 	a := &Afspraak{bestand: name}
 	d := &decoder{file: name, lines: map[string]int{}}
 	if root.Kind != yaml.MappingNode {
-		return nil, Fouten{{File: name, Line: root.Line, Msg: "the agreement must be a mapping with naam, versie, organisaties and zaaktypen, found " + kindName(root)}}
+		return nil, Fouten{{File: name, Line: root.Line, Msg: "de afspraak moet een mapping zijn met naam, versie, organisaties en zaaktypen, gevonden: " + kindName(root)}}
 	}
 	d.decode(root, reflect.ValueOf(a).Elem(), "", 0)
 	if len(d.errs) > 0 {
@@ -127,9 +128,45 @@ var syntaxRe = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 func syntaxFout(name string, err error) error {
 	if m := syntaxRe.FindStringSubmatch(err.Error()); m != nil {
 		line, _ := strconv.Atoi(m[1])
-		return Fouten{{File: name, Line: line, Msg: "YAML syntax: " + m[2]}}
+		return Fouten{{File: name, Line: line, Msg: "YAML-syntaxis: " + syntaxis(m[2])}}
 	}
-	return Fouten{{File: name, Msg: "YAML syntax: " + strings.TrimPrefix(err.Error(), "yaml: ")}}
+	return Fouten{{File: name, Msg: "YAML-syntaxis: " + syntaxis(strings.TrimPrefix(err.Error(), "yaml: "))}}
+}
+
+// ankerRe finds the name in the parser's message about an alias without its anchor.
+var ankerRe = regexp.MustCompile(`^unknown anchor '(.*)' referenced$`)
+
+// syntaxisNL translates the YAML parser's messages that someone editing an agreement by hand
+// meets most; each key is the start of the parser's message.
+func syntaxisNL() [][2]string {
+	return [][2]string{
+		{"mapping values are not allowed in this context", "een dubbele punt met een waarde is hier niet toegestaan; zet tekst met ': ' erin tussen aanhalingstekens"},
+		{"mapping keys are not allowed in this context", "een sleutel is hier niet toegestaan; controleer het inspringen"},
+		{"did not find expected key", "verwachtte een sleutel; controleer het inspringen"},
+		{"could not find expected ':'", "verwachtte een ':' na de sleutel"},
+		{"did not find expected '-' indicator", "verwachtte een lijstelement met '-'; controleer het inspringen"},
+		{"block sequence entries are not allowed in this context", "een lijstelement ('-') is hier niet toegestaan; controleer het inspringen"},
+		{"did not find expected ',' or ']'", "verwachtte ',' of ']' in een lijst tussen [ ]"},
+		{"did not find expected ',' or '}'", "verwachtte ',' of '}' in een mapping tussen { }"},
+		{"did not find expected node content", "verwachtte een waarde"},
+		{"found character that cannot start any token", "een teken waarmee geen waarde kan beginnen (springt u in met een tab? YAML springt in met spaties; anders: zet de waarde tussen aanhalingstekens)"},
+		{"found a tab character", "een tab in het inspringen; YAML springt in met spaties"},
+		{"found unexpected end of stream", "onverwacht einde van het bestand; is een aanhalingsteken of haakje niet gesloten?"},
+		{"found unknown escape character", "onbekende escape na een backslash tussen dubbele aanhalingstekens; gebruik enkele aanhalingstekens of schrijf \\\\"},
+	}
+}
+
+// syntaxis returns the Dutch for a YAML parser message, or the message itself when it has none.
+func syntaxis(msg string) string {
+	if m := ankerRe.FindStringSubmatch(msg); m != nil {
+		return fmt.Sprintf("verwijzing *%s naar een anker &%s dat niet bestaat", m[1], m[1])
+	}
+	for _, t := range syntaxisNL() {
+		if strings.HasPrefix(msg, t[0]) {
+			return t[1]
+		}
+	}
+	return msg
 }
 
 // Bestand returns the name the agreement was parsed under, for messages; empty for an agreement
@@ -169,9 +206,17 @@ func (a *Afspraak) WaarschuwingBij(path, format string, args ...any) Fout {
 	return f
 }
 
-// sortFouten orders problems by line, keeping the order of problems on one line.
+// sortFouten orders problems by line, then by path, keeping the order of problems at one place.
 func sortFouten(fs []Fout) {
-	sort.SliceStable(fs, func(i, j int) bool { return fs[i].Line < fs[j].Line })
+	sort.SliceStable(fs, func(i, j int) bool { return voor(fs[i], fs[j]) })
+}
+
+// voor reports whether a comes before b in a list of problems: by line, then by path.
+func voor(a, b Fout) bool {
+	if a.Line != b.Line {
+		return a.Line < b.Line
+	}
+	return a.Path < b.Path
 }
 
 // maxAliasDepth bounds how deep YAML aliases may nest, against alias bombs.
@@ -191,7 +236,7 @@ func (d *decoder) errf(n *yaml.Node, path, format string, args ...any) {
 func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, aliases int) {
 	if n.Kind == yaml.AliasNode {
 		if aliases >= maxAliasDepth || n.Alias == nil {
-			d.errf(n, path, "aliases nest too deep")
+			d.errf(n, path, "aliassen zijn te diep genest")
 			return
 		}
 		d.decode(n.Alias, v, path, aliases+1)
@@ -212,7 +257,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, aliases int
 		d.decodeStruct(n, v, path, aliases)
 	case reflect.Slice:
 		if n.Kind != yaml.SequenceNode {
-			d.errf(n, path, "expected a list, found %s", kindName(n))
+			d.errf(n, path, "verwacht een lijst, gevonden: %s", kindName(n))
 			return
 		}
 		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
@@ -224,7 +269,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, aliases int
 		v.Set(s)
 	case reflect.Map:
 		if n.Kind != yaml.MappingNode {
-			d.errf(n, path, "expected a mapping (key: value), found %s", kindName(n))
+			d.errf(n, path, "verwacht een mapping (sleutel: waarde), gevonden: %s", kindName(n))
 			return
 		}
 		m := reflect.MakeMapWithSize(v.Type(), len(n.Content)/2)
@@ -238,14 +283,14 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, aliases int
 		v.Set(m)
 	case reflect.String:
 		if n.Kind != yaml.ScalarNode {
-			d.errf(n, path, "expected text, found %s", kindName(n))
+			d.errf(n, path, "verwacht tekst, gevonden: %s", kindName(n))
 			return
 		}
 		v.SetString(n.Value)
 	case reflect.Int:
 		i, err := strconv.Atoi(n.Value)
 		if n.Kind != yaml.ScalarNode || err != nil {
-			d.errf(n, path, "expected a whole number, found %s", kindName(n))
+			d.errf(n, path, "verwacht een geheel getal, gevonden: %s", kindName(n))
 			return
 		}
 		v.SetInt(int64(i))
@@ -256,7 +301,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, aliases int
 		case n.Kind == yaml.ScalarNode && strings.EqualFold(n.Value, "false"):
 			v.SetBool(false)
 		default:
-			d.errf(n, path, "expected true or false, found %s", kindName(n))
+			d.errf(n, path, "verwacht true of false, gevonden: %s", kindName(n))
 		}
 	default:
 		panic(fmt.Sprintf("afspraak: cannot decode into %s", v.Type())) // a programming error in the types
@@ -265,7 +310,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string, aliases int
 
 func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string, aliases int) {
 	if n.Kind != yaml.MappingNode {
-		d.errf(n, path, "expected a mapping (key: value), found %s", kindName(n))
+		d.errf(n, path, "verwacht een mapping (sleutel: waarde), gevonden: %s", kindName(n))
 		return
 	}
 	fields := yamlFields(v.Type())
@@ -273,7 +318,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string, alias
 		p := join(path, key)
 		idx, ok := fields.index[key]
 		if !ok {
-			d.errf(k, p, "unknown key %q (allowed: %s)", key, strings.Join(fields.names, ", "))
+			d.errf(k, p, "onbekende sleutel %q (toegestaan: %s)", key, strings.Join(fields.names, ", "))
 			return
 		}
 		d.lines[p] = k.Line
@@ -288,15 +333,15 @@ func (d *decoder) eachKey(n *yaml.Node, path string, f func(key string, k, v *ya
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
 		if k.Kind != yaml.ScalarNode {
-			d.errf(k, path, "a key must be text, found %s", kindName(k))
+			d.errf(k, path, "een sleutel moet tekst zijn, gevonden: %s", kindName(k))
 			continue
 		}
 		if k.Value == "<<" && k.Tag == "!!merge" {
-			d.errf(k, path, "merge keys (<<) are not supported; write the keys out")
+			d.errf(k, path, "merge-sleutels (<<) worden niet ondersteund; schrijf de sleutels uit")
 			continue
 		}
 		if first, dup := seen[k.Value]; dup {
-			d.errf(k, join(path, k.Value), "duplicate key %q (first at line %d)", k.Value, first)
+			d.errf(k, join(path, k.Value), "sleutel %q komt al eerder voor (op regel %d)", k.Value, first)
 			continue
 		}
 		seen[k.Value] = k.Line
@@ -315,15 +360,15 @@ func join(path, key string) string {
 func kindName(n *yaml.Node) string {
 	switch n.Kind {
 	case yaml.MappingNode:
-		return "a mapping"
+		return "een mapping"
 	case yaml.SequenceNode:
-		return "a list"
+		return "een lijst"
 	case yaml.ScalarNode:
 		return strconv.Quote(n.Value)
 	case yaml.AliasNode:
-		return "an alias"
+		return "een alias"
 	default:
-		return "nothing"
+		return "niets"
 	}
 }
 

@@ -42,27 +42,27 @@ func TestParseRefusesBadYAMLWithEveryProblemAndItsLine(t *testing.T) {
 		nth    int
 	}{
 		{name: "unknown key (a typing error)", edits: []edit{{"verantwoordelijke: od", "verantwoordelijk: od"}},
-			path: "zaaktypen[0].statustypen[1].verantwoordelijk", msg: `unknown key "verantwoordelijk" (allowed: volgnummer, omschrijving, is_eindstatus, verantwoordelijke, vastleggen)`, marker: "verantwoordelijk: od"},
+			path: "zaaktypen[0].statustypen[1].verantwoordelijk", msg: `onbekende sleutel "verantwoordelijk" (toegestaan: volgnummer, omschrijving, is_eindstatus, verantwoordelijke, vastleggen)`, marker: "verantwoordelijk: od"},
 		{name: "unknown top-level key", edits: []edit{{"naam: Test\n", "naam: Test\ngeldig_vanaf: 2026-01-01\n"}},
-			path: "geldig_vanaf", msg: `unknown key "geldig_vanaf"`, marker: "geldig_vanaf"},
+			path: "geldig_vanaf", msg: `onbekende sleutel "geldig_vanaf"`, marker: "geldig_vanaf"},
 		{name: "unknown key in a flow mapping", edits: []edit{{"{naam: datum, formaat: datum}", "{naam: datum, format: datum}"}},
-			path: "zaaktypen[0].eigenschappen[0].format", msg: `unknown key "format"`, marker: "format: datum"},
+			path: "zaaktypen[0].eigenschappen[0].format", msg: `onbekende sleutel "format"`, marker: "format: datum"},
 		{name: "duplicate key", edits: []edit{{"        omschrijving: Behandeld\n", "        omschrijving: Behandeld\n        omschrijving: In behandeling\n"}},
-			path: "zaaktypen[0].statustypen[1].omschrijving", msg: `duplicate key "omschrijving" (first at line 29)`, marker: "omschrijving: In behandeling"},
+			path: "zaaktypen[0].statustypen[1].omschrijving", msg: `sleutel "omschrijving" komt al eerder voor (op regel 29)`, marker: "omschrijving: In behandeling"},
 		{name: "text where a number belongs", edits: []edit{{"volgnummer: 2", "volgnummer: twee"}},
-			path: "zaaktypen[0].statustypen[1].volgnummer", msg: `expected a whole number, found "twee"`, marker: "volgnummer: twee"},
+			path: "zaaktypen[0].statustypen[1].volgnummer", msg: `verwacht een geheel getal, gevonden: "twee"`, marker: "volgnummer: twee"},
 		{name: "text where a list belongs", edits: []edit{{"rollen: [backoffice]", "rollen: backoffice"}},
-			path: "organisaties[1].rollen", msg: `expected a list, found "backoffice"`, marker: "rollen: backoffice"},
+			path: "organisaties[1].rollen", msg: `verwacht een lijst, gevonden: "backoffice"`, marker: "rollen: backoffice"},
 		{name: "yes where a boolean belongs", edits: []edit{{"is_eindstatus: true", "is_eindstatus: ja"}},
-			path: "zaaktypen[0].statustypen[2].is_eindstatus", msg: `expected true or false, found "ja"`, marker: "is_eindstatus: ja"},
+			path: "zaaktypen[0].statustypen[2].is_eindstatus", msg: `verwacht true of false, gevonden: "ja"`, marker: "is_eindstatus: ja"},
 		{name: "a list where text belongs", edits: []edit{{"bronorganisatie: gemeente", "bronorganisatie: [gemeente, od]"}},
-			path: "zaaktypen[0].bronorganisatie", msg: "expected text, found a list", marker: "bronorganisatie:"},
+			path: "zaaktypen[0].bronorganisatie", msg: "verwacht tekst, gevonden: een lijst", marker: "bronorganisatie:"},
 		{name: "text where a mapping belongs", edits: []edit{{"selectielijst: {lijst: selectielijst-2020, procestype: 11}", "selectielijst: selectielijst-2020"}},
-			path: "zaaktypen[0].selectielijst", msg: `expected a mapping (key: value), found "selectielijst-2020"`, marker: "selectielijst:"},
+			path: "zaaktypen[0].selectielijst", msg: `verwacht een mapping (sleutel: waarde), gevonden: "selectielijst-2020"`, marker: "selectielijst:"},
 		{name: "syntax error", edits: []edit{{"    omschrijving: Test\n", "    omschrijving: Test: twee\n"}},
-			msg: "YAML syntax: mapping values are not allowed in this context", marker: "omschrijving: Test: twee"},
+			msg: "YAML-syntaxis: een dubbele punt met een waarde is hier niet toegestaan", marker: "omschrijving: Test: twee"},
 		{name: "merge key", edits: []edit{{"        reden: aanvulling nodig\n", "        <<: {reden: aanvulling nodig}\n"}},
-			path: "zaaktypen[0].overgangen[0]", msg: "merge keys (<<) are not supported", marker: "<<"},
+			path: "zaaktypen[0].overgangen[0]", msg: "merge-sleutels (<<) worden niet ondersteund", marker: "<<"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -82,6 +82,34 @@ func TestParseRefusesBadYAMLWithEveryProblemAndItsLine(t *testing.T) {
 				}
 			}
 			t.Errorf("no problem %s: %q among:\n%v", tc.path, tc.msg, fouten)
+		})
+	}
+}
+
+func TestParseSaysInDutchWhatIsWrongWithTheYAML(t *testing.T) {
+	cases := []struct {
+		name, text string
+		line       int
+		msg        string
+	}{
+		{"text with a colon", "naam: Test\nversie: 1: 2\n", 2, "YAML-syntaxis: een dubbele punt met een waarde is hier niet toegestaan"},
+		{"indented with a tab", "naam: Test\norganisaties:\n\t- id: x\n", 3, "YAML-syntaxis: een teken waarmee geen waarde kan beginnen (springt u in met een tab?"},
+		{"a quote not closed", "naam: \"Test\nversie: 1\n", 3, "YAML-syntaxis: onverwacht einde van het bestand; is een aanhalingsteken of haakje niet gesloten?"},
+		{"a flow list not closed", "organisaties: [a, b\nzaaktypen: []\n", 1, "YAML-syntaxis: verwachtte ',' of ']' in een lijst tussen [ ]"},
+		{"a key out of line", "naam: Test\norganisaties:\n  - id: x\n naam: y\n", 3, "YAML-syntaxis: verwachtte een sleutel; controleer het inspringen"},
+		{"an alias without anchor", "naam: *onbekend\n", 0, "YAML-syntaxis: verwijzing *onbekend naar een anker &onbekend dat niet bestaat"},
+		{"a message without translation stays", "%FOO bar\n---\nnaam: x\n", 0, "YAML-syntaxis: found unknown directive name"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse([]byte(tc.text), "x.yaml")
+			var fouten Fouten
+			if !errors.As(err, &fouten) || len(fouten) != 1 {
+				t.Fatalf("Parse = %v, want one problem", err)
+			}
+			if f := fouten[0]; f.Line != tc.line || !strings.HasPrefix(f.Msg, tc.msg) {
+				t.Errorf("got %q, want line %d with %q", f.Error(), tc.line, tc.msg)
+			}
 		})
 	}
 }
@@ -108,11 +136,11 @@ func TestParseRefusesDocumentsThatAreNoAgreement(t *testing.T) {
 	cases := []struct {
 		name, text, msg string
 	}{
-		{"empty", "", "empty agreement"},
-		{"only a comment", "# nothing yet\n", "empty agreement"},
-		{"a text", "agreement\n", "the agreement must be a mapping"},
-		{"a list", "- naam: x\n", "the agreement must be a mapping"},
-		{"two documents", "naam: a\n---\nnaam: b\n", "more than one YAML document"},
+		{"empty", "", "de afspraak is leeg"},
+		{"only a comment", "# nothing yet\n", "de afspraak is leeg"},
+		{"a text", "agreement\n", `de afspraak moet een mapping zijn met naam, versie, organisaties en zaaktypen, gevonden: "agreement"`},
+		{"a list", "- naam: x\n", "de afspraak moet een mapping zijn met naam, versie, organisaties en zaaktypen, gevonden: een lijst"},
+		{"two documents", "naam: a\n---\nnaam: b\n", "meer dan één YAML-document"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -130,7 +158,7 @@ func TestLoadNamesTheFileInErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := Load(p)
-	if err == nil || err.Error() != p+`:2: foo: unknown key "foo" (allowed: naam, versie, organisaties, zaaktypen)` {
+	if err == nil || err.Error() != p+`:2: foo: onbekende sleutel "foo" (toegestaan: naam, versie, organisaties, zaaktypen)` {
 		t.Errorf("Load = %v", err)
 	}
 	if _, err := Load(filepath.Join(t.TempDir(), "missing.yaml")); !errors.Is(err, os.ErrNotExist) {

@@ -59,7 +59,7 @@ func (v *validator) warnf(path, format string, args ...any) {
 // required reports an empty value at path and says whether it was filled.
 func (v *validator) required(path, value, what string) bool {
 	if strings.TrimSpace(value) == "" {
-		v.errf(path, "is required: %s", what)
+		v.errf(path, "is verplicht: %s", what)
 		return false
 	}
 	return true
@@ -68,7 +68,7 @@ func (v *validator) required(path, value, what string) bool {
 // oneOf checks that value is in set; empty passes (use required for that).
 func (v *validator) oneOf(path, value string, set []string) {
 	if value != "" && !slices.Contains(set, value) {
-		v.errf(path, "%q is not one of %s", value, strings.Join(set, ", "))
+		v.errf(path, "%q is geen toegestane waarde; kies uit %s", value, strings.Join(set, ", "))
 	}
 }
 
@@ -78,7 +78,7 @@ func (v *validator) uniek(seen map[string]string, key, path, what string) {
 		return
 	}
 	if first, ok := seen[key]; ok {
-		v.errf(path, "duplicate %s %q (first at line %d)", what, key, v.a.Line(first))
+		v.errf(path, "%s %q komt al eerder voor (op regel %d)", what, key, v.a.Line(first))
 		return
 	}
 	seen[key] = path
@@ -86,52 +86,50 @@ func (v *validator) uniek(seen map[string]string, key, path, what string) {
 
 // organisatie checks that id names an organisation of the agreement.
 func (v *validator) organisatie(path, id string) {
-	if !v.required(path, id, "the id of an organisatie") {
+	if !v.required(path, id, "het id van een organisatie") {
 		return
 	}
 	if _, ok := v.a.Organisatie(id); !ok {
-		v.errf(path, "unknown organisatie %q (known: %s)", id, strings.Join(v.organisatieIDs(), ", "))
+		v.errf(path, "onbekende organisatie %q (bekend: %s)", id, strings.Join(v.organisatieIDs(), ", "))
 	}
 }
 
 func (v *validator) organisatieIDs() []string {
 	ids := make([]string, 0, len(v.a.Organisaties))
 	for _, o := range v.a.Organisaties {
-		if o.ID != "" {
+		if o.ID != "" && !slices.Contains(ids, o.ID) {
 			ids = append(ids, o.ID)
 		}
 	}
 	return ids
 }
 
-// termijn checks an ISO 8601 duration of years, months, weeks and days.
+// termijn checks a retention term: an ISO 8601 duration of years, months, weeks and days. It
+// reports what ParseTermijn says, word for word as package retention's check does, so that
+// Samenvoegen shows the problem once.
 func (v *validator) termijn(path, s string) {
-	d, err := ParseDuur(s)
-	switch {
-	case err != nil:
+	if _, err := ParseTermijn(s); err != nil {
 		v.errf(path, "%v", err)
-	case d.HeeftTijd():
-		v.errf(path, "duration %q: a retention term has no time part (hours, minutes, seconds)", s)
 	}
 }
 
 func (v *validator) afspraak() {
 	a := v.a
-	v.required("naam", a.Naam, "the name of the agreement")
+	v.required("naam", a.Naam, "de naam van de afspraak")
 	if len(a.Organisaties) == 0 {
-		v.errf("organisaties", "an agreement needs at least one organisatie")
+		v.errf("organisaties", "een afspraak heeft minstens één organisatie nodig")
 	}
 	ids, rsins := map[string]string{}, map[string]string{}
 	for i := range a.Organisaties {
 		v.organisatieCheck(i, ids, rsins)
 	}
 	if len(a.Zaaktypen) == 0 {
-		v.errf("zaaktypen", "an agreement needs at least one zaaktype")
+		v.errf("zaaktypen", "een afspraak heeft minstens één zaaktype nodig")
 	}
 	zts := map[string]string{}
 	for i := range a.Zaaktypen {
 		p := fmt.Sprintf("zaaktypen[%d]", i)
-		v.uniek(zts, a.Zaaktypen[i].Identificatie, p+".identificatie", "zaaktype identificatie")
+		v.uniek(zts, a.Zaaktypen[i].Identificatie, p+".identificatie", "zaaktype-identificatie")
 		v.zaaktype(p, &a.Zaaktypen[i])
 	}
 }
@@ -139,14 +137,14 @@ func (v *validator) afspraak() {
 func (v *validator) organisatieCheck(i int, ids, rsins map[string]string) {
 	o := &v.a.Organisaties[i]
 	p := fmt.Sprintf("organisaties[%d]", i)
-	if v.required(p+".id", o.ID, "a short key such as gemeente") {
+	if v.required(p+".id", o.ID, "een korte sleutel zoals gemeente") {
 		if !organisatieIDRe.MatchString(o.ID) {
-			v.errf(p+".id", "%q: use lower-case letters, digits, - and _ only", o.ID)
+			v.errf(p+".id", "%q: gebruik alleen kleine letters, cijfers, - en _", o.ID)
 		}
-		v.uniek(ids, o.ID, p+".id", "organisatie id")
+		v.uniek(ids, o.ID, p+".id", "organisatie-id")
 	}
-	v.required(p+".naam", o.Naam, "the official name of the organisation")
-	if v.required(p+".rsin", o.RSIN, "the 9-digit RSIN") {
+	v.required(p+".naam", o.Naam, "de officiële naam van de organisatie")
+	if v.required(p+".rsin", o.RSIN, "het RSIN van 9 cijfers") {
 		if err := checkRSIN(o.RSIN); err != nil {
 			v.errf(p+".rsin", "%v", err)
 		} else {
@@ -165,10 +163,10 @@ func (v *validator) organisatieCheck(i int, ids, rsins map[string]string) {
 // the first eight digits times 9..2 minus the last digit being divisible by 11.
 func checkRSIN(s string) error {
 	if len(s) != 9 || strings.Trim(s, "0123456789") != "" {
-		return fmt.Errorf("rsin %q must be exactly 9 digits (write it quoted, with leading zeros)", s)
+		return fmt.Errorf("rsin %q moet precies 9 cijfers hebben (schrijf het tussen aanhalingstekens, met de voorloopnullen)", s)
 	}
 	if s == "000000000" {
-		return fmt.Errorf("rsin %q is not a RSIN", s)
+		return fmt.Errorf("rsin %q is geen RSIN", s)
 	}
 	sum := 0
 	for i := 0; i < 8; i++ {
@@ -176,7 +174,7 @@ func checkRSIN(s string) error {
 	}
 	sum -= int(s[8] - '0')
 	if sum%11 != 0 {
-		return fmt.Errorf("rsin %q fails the elfproef (11-check); check for a typing error", s)
+		return fmt.Errorf("rsin %q voldoet niet aan de elfproef; controleer op een tikfout", s)
 	}
 	return nil
 }

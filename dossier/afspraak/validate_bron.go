@@ -51,7 +51,7 @@ func ParseBronSleutel(key string) (BronSleutel, error) {
 	if strings.HasPrefix(key, "http://") || strings.HasPrefix(key, "https://") {
 		u, err := url.Parse(key)
 		if err != nil || u.Host == "" {
-			return BronSleutel{}, fmt.Errorf("%q is not a URL", key)
+			return BronSleutel{}, fmt.Errorf("%q is geen URL", key)
 		}
 		parts := strings.Split(strings.Trim(u.Path, "/"), "/")
 		if len(parts) >= 2 {
@@ -59,7 +59,7 @@ func ParseBronSleutel(key string) (BronSleutel, error) {
 				return BronSleutel{Soort: soort, URL: key}, nil
 			}
 		}
-		return BronSleutel{}, fmt.Errorf("%q is not the URL of a zaaktype, statustype, informatieobjecttype, besluittype, resultaattype, roltype or eigenschap in a Catalogi API", key)
+		return BronSleutel{}, fmt.Errorf("%q is niet de URL van een zaaktype, statustype, informatieobjecttype, besluittype, resultaattype, roltype of eigenschap in een Catalogi API", key)
 	}
 	soort, id, ok := strings.Cut(key, ":")
 	var soorten []string
@@ -68,7 +68,7 @@ func ParseBronSleutel(key string) (BronSleutel, error) {
 	}
 	sort.Strings(soorten)
 	if !ok || !slices.Contains(soorten, soort) || strings.TrimSpace(id) == "" {
-		return BronSleutel{}, fmt.Errorf("%q: a key is a Catalogi API URL or SOORT:IDENTIFICATIE with SOORT one of %s", key, strings.Join(soorten, ", "))
+		return BronSleutel{}, fmt.Errorf("%q: een sleutel is een URL in een Catalogi API of SOORT:IDENTIFICATIE, met SOORT een van %s", key, strings.Join(soorten, ", "))
 	}
 	return BronSleutel{Soort: soort, Identificatie: id}, nil
 }
@@ -124,30 +124,30 @@ func (v *validator) bronnen() {
 		v.bronURL(p+".documenten_api", b.DocumentenAPI)
 		v.bronURL(p+".catalogi_api", b.CatalogiAPI)
 		if b.BesluitenAPI == "" {
-			v.warnf(p+".besluiten_api", "is empty: besluiten of %s are not collected", o.ID)
+			v.warnf(p+".besluiten_api", "is leeg: besluiten van %s worden niet verzameld", o.ID)
 		} else {
 			v.bronURL(p+".besluiten_api", b.BesluitenAPI)
 		}
-		v.required(p+".client_id", b.ClientID, "the client_id the ZGW APIs know the collector by")
-		if v.required(p+".secret_env", b.SecretEnv, "the name of the environment variable that holds the JWT secret") && !envNameRe.MatchString(b.SecretEnv) {
-			v.errf(p+".secret_env", "%q is not the name of an environment variable (the secret itself does not belong in the agreement)", b.SecretEnv)
+		v.required(p+".client_id", b.ClientID, "de client_id waaronder de ZGW API's de collector kennen")
+		if v.required(p+".secret_env", b.SecretEnv, "de naam van de omgevingsvariabele met het JWT-secret") && !envNameRe.MatchString(b.SecretEnv) {
+			v.errf(p+".secret_env", "%q is geen naam van een omgevingsvariabele (het secret zelf hoort niet in de afspraak)", b.SecretEnv)
 		}
 		v.mapping(p+".mapping", o, b)
 	}
 }
 
 func (v *validator) bronURL(path, s string) {
-	if !v.required(path, s, "the base URL of the API, e.g. https://zaken.example.nl/zaken/api/v1") {
+	if !v.required(path, s, "de basis-URL van de API, bijvoorbeeld https://zaken.example.nl/zaken/api/v1") {
 		return
 	}
 	u, err := url.Parse(s)
 	switch {
 	case err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https"):
-		v.errf(path, "%q is not an http(s) URL", s)
+		v.errf(path, "%q is geen http(s)-URL", s)
 	case u.RawQuery != "" || u.Fragment != "":
-		v.errf(path, "%q: a base URL has no query or fragment", s)
+		v.errf(path, "%q: een basis-URL heeft geen query of fragment", s)
 	case u.Scheme == "http" && !loopback(u.Hostname()):
-		v.warnf(path, "%q is not https: the JWT and the zaak data cross the network unencrypted", s)
+		v.warnf(path, "%q is geen https: het JWT en de zaakgegevens gaan onversleuteld over het netwerk", s)
 	}
 }
 
@@ -157,7 +157,7 @@ func loopback(host string) bool {
 
 func (v *validator) mapping(p string, o *Organisatie, b *ZGWBron) {
 	if len(b.Mapping) == 0 {
-		v.errf(p, "is empty: map at least one zaaktype of %s onto a zaaktype of the agreement (zaakarchief zgw map --source %s proposes one)", o.ID, o.ID)
+		v.errf(p, "is leeg: koppel minstens één zaaktype van %s aan een zaaktype van de afspraak (zaakarchief zgw map --source %s stelt een koppeling voor)", o.ID, o.ID)
 		return
 	}
 	keys := make([]string, 0, len(b.Mapping))
@@ -175,14 +175,14 @@ func (v *validator) mapping(p string, o *Organisatie, b *ZGWBron) {
 			continue
 		}
 		if s.URL != "" && b.CatalogiAPI != "" && !strings.HasPrefix(s.URL, strings.TrimSuffix(b.CatalogiAPI, "/")+"/") {
-			v.warnf(kp, "the URL is not in catalogi_api %s", b.CatalogiAPI)
+			v.warnf(kp, "de URL ligt niet onder catalogi_api %s", b.CatalogiAPI)
 		}
 		if s.Soort != BronZaaktype {
 			continue
 		}
 		zt, ok := v.a.Zaaktype(b.Mapping[k])
 		if !ok {
-			v.errf(kp, "%q is not a zaaktype of the agreement", b.Mapping[k])
+			v.errf(kp, "%q is geen zaaktype van de afspraak", b.Mapping[k])
 			continue
 		}
 		if !slices.Contains(doelen, zt) {
@@ -190,7 +190,7 @@ func (v *validator) mapping(p string, o *Organisatie, b *ZGWBron) {
 		}
 	}
 	if len(doelen) == 0 {
-		v.errf(p, "maps no zaaktype: without one, nothing of %s is collected", o.ID)
+		v.errf(p, "koppelt geen zaaktype: zonder koppeling wordt niets van %s verzameld", o.ID)
 		return
 	}
 	for _, k := range keys {
@@ -208,7 +208,7 @@ func (v *validator) mapping(p string, o *Organisatie, b *ZGWBron) {
 			for _, zt := range doelen {
 				namen = append(namen, zt.Identificatie)
 			}
-			v.errf(p+"."+k, "%s %q does not exist in zaaktype %s", s.Soort, doel, strings.Join(namen, ", "))
+			v.errf(p+"."+k, "%s %q bestaat niet in zaaktype %s", s.Soort, doel, strings.Join(namen, ", "))
 		}
 	}
 	for _, zt := range doelen {
@@ -217,7 +217,7 @@ func (v *validator) mapping(p string, o *Organisatie, b *ZGWBron) {
 			continue
 		}
 		if other, ok := v.a.Organisatie(eerste.Verantwoordelijke); ok && !bronMapt(other.Bron, zt.Identificatie) {
-			v.warnf(p, "zaken of zaaktype %s from %s join a dossier only when %s registered it (through the capture API, linked by kenmerk): %s has no bron for it",
+			v.warnf(p, "zaken van zaaktype %s uit %s komen pas in een dossier als %s de zaak heeft geregistreerd (via de capture-API, gekoppeld op kenmerk): %s heeft er geen bron voor",
 				zt.Identificatie, o.ID, other.ID, other.ID)
 		}
 	}

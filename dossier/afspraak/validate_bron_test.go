@@ -83,37 +83,37 @@ func TestBronProblemsPointAtTheirLine(t *testing.T) {
 		warning bool
 	}{
 		{"zaken_api missing", []edit{{"      zaken_api: https://zaken.voorbeeldstad.nl/zaken/api/v1\n", ""}},
-			"organisaties[0].bron.zaken_api", "is required", "    bron:", false},
+			"organisaties[0].bron.zaken_api", "is verplicht", "    bron:", false},
 		{"not a URL", []edit{{"documenten_api: https://zaken.voorbeeldstad.nl/documenten/api/v1", "documenten_api: zaken.voorbeeldstad.nl"}},
-			"organisaties[0].bron.documenten_api", "is not an http(s) URL", "documenten_api:", false},
+			"organisaties[0].bron.documenten_api", "is geen http(s)-URL", "documenten_api:", false},
 		{"URL with a query", []edit{{"catalogi_api: https://zaken.voorbeeldstad.nl/catalogi/api/v1", "catalogi_api: https://zaken.voorbeeldstad.nl/catalogi/api/v1?x=1"}},
-			"organisaties[0].bron.catalogi_api", "no query", "catalogi_api:", false},
+			"organisaties[0].bron.catalogi_api", "geen query of fragment", "catalogi_api:", false},
 		{"plain http elsewhere", []edit{{"zaken_api: https://", "zaken_api: http://"}},
-			"organisaties[0].bron.zaken_api", "not https", "zaken_api:", true},
+			"organisaties[0].bron.zaken_api", "is geen https", "zaken_api:", true},
 		{"no besluiten_api", []edit{{"      besluiten_api: https://zaken.voorbeeldstad.nl/besluiten/api/v1\n", ""}},
-			"organisaties[0].bron.besluiten_api", "not collected", "    bron:", true},
+			"organisaties[0].bron.besluiten_api", "worden niet verzameld", "    bron:", true},
 		{"secret in the file", []edit{{"secret_env: ZGW_GEMEENTE_SECRET", "secret_env: s3cr3t!value"}},
-			"organisaties[0].bron.secret_env", "not the name of an environment variable", "secret_env:", false},
+			"organisaties[0].bron.secret_env", "is geen naam van een omgevingsvariabele", "secret_env:", false},
 		{"client_id missing", []edit{{"      client_id: zaakarchief\n", ""}},
-			"organisaties[0].bron.client_id", "is required", "    bron:", false},
+			"organisaties[0].bron.client_id", "is verplicht", "    bron:", false},
 		{"unknown zaaktype", []edit{{"1b2c\": omgevingsvergunning", "1b2c\": bouwvergunning"}},
-			"organisaties[0].bron.mapping.https://zaken.voorbeeldstad.nl/catalogi/api/v1/zaaktypen/1b2c", `"bouwvergunning" is not a zaaktype`, "zaaktypen/1b2c", false},
+			"organisaties[0].bron.mapping.https://zaken.voorbeeldstad.nl/catalogi/api/v1/zaaktypen/1b2c", `"bouwvergunning" is geen zaaktype van de afspraak`, "zaaktypen/1b2c", false},
 		{"unknown phase", []edit{{"3d4e\": Ontvangen", "3d4e\": Binnengekomen"}},
-			"organisaties[0].bron.mapping.https://zaken.voorbeeldstad.nl/catalogi/api/v1/statustypen/3d4e", `statustype "Binnengekomen" does not exist`, "statustypen/3d4e", false},
+			"organisaties[0].bron.mapping.https://zaken.voorbeeldstad.nl/catalogi/api/v1/statustypen/3d4e", `statustype "Binnengekomen" bestaat niet in zaaktype omgevingsvergunning`, "statustypen/3d4e", false},
 		{"phase by a volgnummer that does not exist", []edit{{"5f6a\": \"2\"", "5f6a\": \"9\""}},
-			"organisaties[0].bron.mapping.https://zaken.voorbeeldstad.nl/catalogi/api/v1/statustypen/5f6a", `statustype "9" does not exist`, "statustypen/5f6a", false},
+			"organisaties[0].bron.mapping.https://zaken.voorbeeldstad.nl/catalogi/api/v1/statustypen/5f6a", `statustype "9" bestaat niet`, "statustypen/5f6a", false},
 		{"unknown document type", []edit{{"Aanvraagformulier\": aanvraagformulier", "Aanvraagformulier\": formulier"}},
-			"organisaties[0].bron.mapping.informatieobjecttype:Aanvraagformulier", `informatieobjecttype "formulier" does not exist`, "informatieobjecttype:Aanvraagformulier", false},
+			"organisaties[0].bron.mapping.informatieobjecttype:Aanvraagformulier", `informatieobjecttype "formulier" bestaat niet`, "informatieobjecttype:Aanvraagformulier", false},
 		{"unknown resultaattype", []edit{{"verleend\": Verleend", "verleend\": verleend"}},
-			"organisaties[0].bron.mapping.resultaattype:Vergunning verleend", `resultaattype "verleend" does not exist`, "resultaattype:Vergunning", false},
+			"organisaties[0].bron.mapping.resultaattype:Vergunning verleend", `resultaattype "verleend" bestaat niet`, "resultaattype:Vergunning", false},
 		{"a key that is neither", []edit{{"\"roltype:Aanvrager\"", "\"aanvrager\""}},
 			"organisaties[0].bron.mapping.aanvrager", "SOORT:IDENTIFICATIE", "\"aanvrager\"", false},
 		{"a URL of no catalogue type", []edit{{"statustypen/7b8c", "catalogussen/7b8c"}},
-			"organisaties[0].bron.mapping.https://zaken.voorbeeldstad.nl/catalogi/api/v1/catalogussen/7b8c", "is not the URL of a zaaktype", "catalogussen/7b8c", false},
+			"organisaties[0].bron.mapping.https://zaken.voorbeeldstad.nl/catalogi/api/v1/catalogussen/7b8c", "is niet de URL van een zaaktype", "catalogussen/7b8c", false},
 		{"URL outside catalogi_api", []edit{{"https://zaken.voorbeeldstad.nl/catalogi/api/v1/statustypen/7b8c", "https://elders.nl/catalogi/api/v1/statustypen/7b8c"}},
-			"organisaties[0].bron.mapping.https://elders.nl/catalogi/api/v1/statustypen/7b8c", "not in catalogi_api", "elders.nl", true},
+			"organisaties[0].bron.mapping.https://elders.nl/catalogi/api/v1/statustypen/7b8c", "ligt niet onder catalogi_api", "elders.nl", true},
 		{"no zaaktype mapped", []edit{{"        \"https://zaken.voorbeeldstad.nl/catalogi/api/v1/zaaktypen/1b2c\": omgevingsvergunning\n", ""}},
-			"organisaties[0].bron.mapping", "maps no zaaktype", "      mapping:", false},
+			"organisaties[0].bron.mapping", "koppelt geen zaaktype", "      mapping:", false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -150,7 +150,7 @@ func TestBronOfABackofficeWithoutTheRegisteringOrganisationsBronWarns(t *testing
 		t.Fatal(err)
 	}
 	for _, f := range a.Validate() {
-		if f.Path == "organisaties[1].bron.mapping" && f.Warning && strings.Contains(f.Msg, "capture API") {
+		if f.Path == "organisaties[1].bron.mapping" && f.Warning && strings.Contains(f.Msg, "via de capture-API") {
 			return
 		}
 	}

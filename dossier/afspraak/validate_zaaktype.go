@@ -8,22 +8,22 @@ import (
 )
 
 func (v *validator) zaaktype(p string, z *Zaaktype) {
-	v.required(p+".identificatie", z.Identificatie, "the zaaktype's identificatie")
-	v.required(p+".omschrijving", z.Omschrijving, "what kind of zaak this is")
-	if v.required(p+".vertrouwelijkheidaanduiding", z.Vertrouwelijkheidaanduiding, "the default confidentiality of its zaken") {
+	v.required(p+".identificatie", z.Identificatie, "de identificatie van het zaaktype")
+	v.required(p+".omschrijving", z.Omschrijving, "wat voor zaak dit is")
+	if v.required(p+".vertrouwelijkheidaanduiding", z.Vertrouwelijkheidaanduiding, "de standaard vertrouwelijkheidaanduiding van zijn zaken") {
 		v.oneOf(p+".vertrouwelijkheidaanduiding", z.Vertrouwelijkheidaanduiding, vertrouwelijkheden())
 	}
-	if v.required(p+".doorlooptijd", z.Doorlooptijd, "an ISO 8601 duration such as P8W") {
+	if v.required(p+".doorlooptijd", z.Doorlooptijd, "een ISO 8601-duur zoals P8W") {
 		if d, err := ParseDuur(z.Doorlooptijd); err != nil {
 			v.errf(p+".doorlooptijd", "%v", err)
 		} else if d == (Duur{}) {
-			v.errf(p+".doorlooptijd", "must be longer than zero")
+			v.errf(p+".doorlooptijd", "moet langer zijn dan nul")
 		}
 	}
 	v.organisatie(p+".bronorganisatie", z.Bronorganisatie)
-	v.required(p+".selectielijst.lijst", z.Selectielijst.Lijst, "the selectielijst edition, e.g. selectielijst-2020")
+	v.required(p+".selectielijst.lijst", z.Selectielijst.Lijst, "de uitgave van de selectielijst, bijvoorbeeld selectielijst-2020")
 	if z.Selectielijst.Procestype < 1 {
-		v.errf(p+".selectielijst.procestype", "is required: the procestype nummer in the selectielijst, e.g. 11")
+		v.errf(p+".selectielijst.procestype", "is verplicht: het nummer van het procestype in de selectielijst, bijvoorbeeld 11")
 	}
 	v.typen(p, z)
 	v.statustypen(p, z)
@@ -42,24 +42,24 @@ func (v *validator) typen(p string, z *Zaaktype) {
 	seen := map[string]string{}
 	for i, b := range z.Besluittypen {
 		bp := fmt.Sprintf("%s.besluittypen[%d].omschrijving", p, i)
-		v.required(bp, b.Omschrijving, "the name of the besluittype")
+		v.required(bp, b.Omschrijving, "de naam van het besluittype")
 		v.uniek(seen, b.Omschrijving, bp, "besluittype")
 	}
 	seen = map[string]string{}
 	for i, e := range z.Eigenschappen {
 		ep := fmt.Sprintf("%s.eigenschappen[%d]", p, i)
-		v.required(ep+".naam", e.Naam, "the name of the eigenschap")
+		v.required(ep+".naam", e.Naam, "de naam van de eigenschap")
 		v.uniek(seen, e.Naam, ep+".naam", "eigenschap")
-		if v.required(ep+".formaat", e.Formaat, "one of "+strings.Join(eigenschapFormaten(), ", ")) {
+		if v.required(ep+".formaat", e.Formaat, "een van "+strings.Join(eigenschapFormaten(), ", ")) {
 			v.oneOf(ep+".formaat", e.Formaat, eigenschapFormaten())
 		}
 	}
 	seen = map[string]string{}
 	for i, r := range z.Roltypen {
 		rp := fmt.Sprintf("%s.roltypen[%d]", p, i)
-		v.required(rp+".omschrijving", r.Omschrijving, "the name of the roltype")
+		v.required(rp+".omschrijving", r.Omschrijving, "de naam van het roltype")
 		v.uniek(seen, r.Omschrijving, rp+".omschrijving", "roltype")
-		if v.required(rp+".omschrijving_generiek", r.OmschrijvingGeneriek, "the ZGW generic role, one of "+strings.Join(roltypenGeneriek(), ", ")) {
+		if v.required(rp+".omschrijving_generiek", r.OmschrijvingGeneriek, "de generieke ZGW-rol, een van "+strings.Join(roltypenGeneriek(), ", ")) {
 			v.oneOf(rp+".omschrijving_generiek", r.OmschrijvingGeneriek, roltypenGeneriek())
 		}
 	}
@@ -67,7 +67,7 @@ func (v *validator) typen(p string, z *Zaaktype) {
 
 func (v *validator) statustypen(p string, z *Zaaktype) {
 	if len(z.Statustypen) == 0 {
-		v.errf(p+".statustypen", "a zaaktype needs at least one statustype")
+		v.errf(p+".statustypen", "een zaaktype heeft minstens één statustype nodig")
 		return
 	}
 	volgnummers, omschrijvingen := map[string]string{}, map[string]string{}
@@ -77,13 +77,13 @@ func (v *validator) statustypen(p string, z *Zaaktype) {
 		st := &z.Statustypen[i]
 		sp := fmt.Sprintf("%s.statustypen[%d]", p, i)
 		if st.Volgnummer < 1 {
-			v.errf(sp+".volgnummer", "must be 1 or more (phases are numbered 1..n)")
+			v.errf(sp+".volgnummer", "moet 1 of meer zijn (de fasen zijn genummerd 1..n)")
 		} else {
 			v.uniek(volgnummers, strconv.Itoa(st.Volgnummer), sp+".volgnummer", "volgnummer")
 		}
 		maxNr = max(maxNr, st.Volgnummer)
-		if v.required(sp+".omschrijving", st.Omschrijving, "the name of the phase as the client sees it") {
-			v.uniek(omschrijvingen, strings.ToLower(st.Omschrijving), sp+".omschrijving", "statustype omschrijving (ignoring case)")
+		if v.required(sp+".omschrijving", st.Omschrijving, "de naam van de fase zoals de klant die ziet") {
+			v.uniek(omschrijvingen, strings.ToLower(st.Omschrijving), sp+".omschrijving", "statustype-omschrijving (hoofdletters tellen niet)")
 		}
 		if st.IsEindstatus {
 			eind = append(eind, i)
@@ -93,7 +93,7 @@ func (v *validator) statustypen(p string, z *Zaaktype) {
 		for j, vl := range st.Vastleggen {
 			op := fmt.Sprintf("%s.vastleggen[%d].organisatie", sp, j)
 			if first, ok := orgs[vl.Organisatie]; ok && vl.Organisatie != "" {
-				v.warnf(op, "second entry for organisatie %q in this phase (first at line %d); the entries are combined", vl.Organisatie, v.a.Line(first))
+				v.warnf(op, "tweede vermelding van organisatie %q in deze fase (de eerste staat op regel %d); de vermeldingen worden samengevoegd", vl.Organisatie, v.a.Line(first))
 			}
 			orgs[vl.Organisatie] = op
 		}
@@ -101,20 +101,20 @@ func (v *validator) statustypen(p string, z *Zaaktype) {
 	if len(volgnummers) == len(z.Statustypen) {
 		for n := 1; n <= len(z.Statustypen); n++ {
 			if _, ok := volgnummers[strconv.Itoa(n)]; !ok {
-				v.errf(p+".statustypen", "volgnummers must run 1..%d without gaps: %d is missing", len(z.Statustypen), n)
+				v.errf(p+".statustypen", "de volgnummers moeten zonder gaten van 1 tot en met %d lopen: %d ontbreekt", len(z.Statustypen), n)
 			}
 		}
 	}
 	switch {
 	case len(eind) == 0:
-		v.errf(p+".statustypen", "no statustype has is_eindstatus: true; exactly one phase must close the zaak")
+		v.errf(p+".statustypen", "geen statustype heeft is_eindstatus: true; precies één fase moet de zaak afsluiten")
 	case len(eind) > 1:
 		for _, i := range eind[1:] {
-			v.errf(fmt.Sprintf("%s.statustypen[%d].is_eindstatus", p, i), "more than one eindstatus (the first is volgnummer %d); exactly one phase closes the zaak", z.Statustypen[eind[0]].Volgnummer)
+			v.errf(fmt.Sprintf("%s.statustypen[%d].is_eindstatus", p, i), "meer dan één eindstatus (de eerste is volgnummer %d); precies één fase sluit de zaak af", z.Statustypen[eind[0]].Volgnummer)
 		}
 	default:
 		if st := &z.Statustypen[eind[0]]; st.Volgnummer != maxNr {
-			v.errf(fmt.Sprintf("%s.statustypen[%d].is_eindstatus", p, eind[0]), "the eindstatus must be the last phase: volgnummer %d, not %d", maxNr, st.Volgnummer)
+			v.errf(fmt.Sprintf("%s.statustypen[%d].is_eindstatus", p, eind[0]), "de eindstatus moet de laatste fase zijn: volgnummer %d, niet %d", maxNr, st.Volgnummer)
 		}
 	}
 }
@@ -134,11 +134,11 @@ func (v *validator) vastlegging(p string, z *Zaaktype, vl *Vastlegging) {
 		for k, naam := range vl.namen(s) {
 			np := fmt.Sprintf("%s.%s[%d]", p, veld, k)
 			if !z.bestaat(s, naam) {
-				v.errf(np, "unknown %s %q (zaaktype %s has: %s)", s, naam, z.Identificatie, strings.Join(z.namenVan(s), ", "))
+				v.errf(np, "%s %q bestaat niet in zaaktype %s (dat kent: %s)", s, naam, z.Identificatie, strings.Join(z.namenVan(s), ", "))
 				continue
 			}
 			if first, ok := seen[naam]; ok {
-				v.warnf(np, "%s %q is listed twice (first at line %d)", s, naam, v.a.Line(first))
+				v.warnf(np, "%s %q komt al eerder voor (op regel %d)", s, naam, v.a.Line(first))
 			}
 			seen[naam] = np
 		}
@@ -171,7 +171,7 @@ func (z *Zaaktype) namenVan(s Soort) []string {
 		}
 	}
 	if len(out) == 0 {
-		return []string{"none"}
+		return []string{"geen"}
 	}
 	return out
 }
@@ -183,22 +183,22 @@ func (v *validator) overgangen(p string, z *Zaaktype) {
 		van, vanOK := z.Statustype(o.Van)
 		_, naarOK := z.Statustype(o.Naar)
 		if !vanOK {
-			v.errf(op+".van", "unknown volgnummer %d", o.Van)
+			v.errf(op+".van", "onbekend volgnummer %d", o.Van)
 		}
 		if !naarOK {
-			v.errf(op+".naar", "unknown volgnummer %d", o.Naar)
+			v.errf(op+".naar", "onbekend volgnummer %d", o.Naar)
 		}
 		switch {
 		case o.Van == o.Naar:
-			v.errf(op+".naar", "van and naar are the same phase %d", o.Van)
+			v.errf(op+".naar", "van en naar zijn dezelfde fase %d", o.Van)
 		case vanOK && naarOK && o.Naar == o.Van+1 && !van.IsEindstatus && len(o.Door) == 0:
-			v.warnf(op, "repeats the default transition from %d to the next phase by its verantwoordelijke", o.Van)
+			v.warnf(op, "herhaalt de standaardovergang van fase %d naar de volgende fase door de verantwoordelijke", o.Van)
 		}
 		v.uniek(seen, fmt.Sprintf("%d->%d", o.Van, o.Naar), op, "overgang")
 		for j, d := range o.Door {
 			v.organisatie(fmt.Sprintf("%s.door[%d]", op, j), d)
 		}
-		v.required(op+".reden", o.Reden, "why the agreement allows this transition, e.g. aanvulling nodig")
+		v.required(op+".reden", o.Reden, "waarom de afspraak deze overgang toestaat, bijvoorbeeld aanvulling nodig")
 	}
 }
 
@@ -217,57 +217,90 @@ func (v *validator) informatieobjecttypen(p string, z *Zaaktype) {
 	for i := range z.Informatieobjecttypen {
 		iot := &z.Informatieobjecttypen[i]
 		ip := fmt.Sprintf("%s.informatieobjecttypen[%d]", p, i)
-		if v.required(ip+".omschrijving", iot.Omschrijving, "the name of the document type") {
+		if v.required(ip+".omschrijving", iot.Omschrijving, "de naam van het informatieobjecttype") {
 			v.uniek(seen, iot.Omschrijving, ip+".omschrijving", "informatieobjecttype")
 		}
-		if v.required(ip+".vertrouwelijkheidaanduiding", iot.Vertrouwelijkheidaanduiding, "the default confidentiality of its documents") {
+		if v.required(ip+".vertrouwelijkheidaanduiding", iot.Vertrouwelijkheidaanduiding, "de standaard vertrouwelijkheidaanduiding van zijn documenten") {
 			v.oneOf(ip+".vertrouwelijkheidaanduiding", iot.Vertrouwelijkheidaanduiding, vertrouwelijkheden())
 		}
 		v.organisatie(ip+".archivering.organisatie", iot.Archivering.Organisatie)
 		fp := ip + ".archivering.definitief_in_fase"
 		if iot.Archivering.DefinitiefInFase == 0 {
-			v.errf(fp, "is required: the volgnummer of the phase from which documents of this type are definitief")
+			v.errf(fp, "is verplicht: het volgnummer van de fase vanaf welke documenten van dit type definitief zijn")
 		} else if _, ok := z.Statustype(iot.Archivering.DefinitiefInFase); !ok {
-			v.errf(fp, "unknown volgnummer %d", iot.Archivering.DefinitiefInFase)
+			v.errf(fp, "onbekend volgnummer %d", iot.Archivering.DefinitiefInFase)
 		}
 		if iot.Omschrijving != "" && !z.magOoit(SoortDocument, iot.Omschrijving, func(*Statustype) bool { return true }) {
-			v.warnf(ip, "no organisatie may record informatieobjecttype %q in any phase", iot.Omschrijving)
+			v.warnf(ip, "in geen enkele fase mag een organisatie informatieobjecttype %q vastleggen", iot.Omschrijving)
 		}
 	}
 }
 
 func (v *validator) resultaattypen(p string, z *Zaaktype) {
 	if len(z.Resultaattypen) == 0 {
-		v.errf(p+".resultaattypen", "a zaaktype needs at least one resultaattype: the eindstatus requires a resultaat")
+		v.errf(p+".resultaattypen", "een zaaktype heeft minstens één resultaattype nodig: de eindstatus vraagt om een resultaat")
 	}
 	eind := z.Eindstatus()
+	voorEind := func(st *Statustype) bool { return eind == nil || st.Volgnummer < eind.Volgnummer }
+	// A zaak closes only with a resultaat recorded before its eindstatus: when no resultaattype
+	// can be recorded then, no zaak of this zaaktype can ever close, an error; one resultaattype
+	// nobody can record while others can is a warning. Without a single eindstatus in the last
+	// phase (reported by statustypen) there is nothing to measure against.
+	var onbereikbaar []string
+	genoemd := 0
+	for i := range z.Resultaattypen {
+		if r := &z.Resultaattypen[i]; r.Omschrijving != "" && eenEindstatusAchteraan(z) {
+			genoemd++
+			if !z.magOoit(SoortResultaat, r.Omschrijving, voorEind) {
+				onbereikbaar = append(onbereikbaar, r.Omschrijving)
+			}
+		}
+	}
+	nooitAf := genoemd > 0 && len(onbereikbaar) == genoemd
+	if nooitAf {
+		v.errf(p+".resultaattypen", "geen organisatie mag in een fase vóór de eindstatus een resultaattype vastleggen (%s), dus geen zaak van zaaktype %s kan ooit worden afgesloten",
+			strings.Join(onbereikbaar, ", "), z.Identificatie)
+	}
 	seen := map[string]string{}
 	for i := range z.Resultaattypen {
 		r := &z.Resultaattypen[i]
 		rp := fmt.Sprintf("%s.resultaattypen[%d]", p, i)
-		if v.required(rp+".omschrijving", r.Omschrijving, "the name of the resultaattype") {
+		if v.required(rp+".omschrijving", r.Omschrijving, "de naam van het resultaattype") {
 			v.uniek(seen, r.Omschrijving, rp+".omschrijving", "resultaattype")
 		}
-		v.required(rp+".selectielijstklasse", r.Selectielijstklasse, "the volledigNummer of the selectielijst resultaat, e.g. 11.1.6")
+		v.required(rp+".selectielijstklasse", r.Selectielijstklasse, "het volledigNummer van het resultaat in de selectielijst, bijvoorbeeld 11.1.6")
 		v.oneOf(rp+".archiefnominatie", r.Archiefnominatie, archiefnominaties())
 		if r.Archiefactietermijn != "" {
 			v.termijn(rp+".archiefactietermijn", r.Archiefactietermijn)
 		}
 		if r.BrondatumArchiefprocedure == nil {
 			if r.Archiefnominatie == "vernietigen" {
-				v.errf(rp, "brondatum_archiefprocedure is required unless the archiefnominatie is blijvend_bewaren")
+				v.errf(rp+".brondatum_archiefprocedure", "is verplicht, behalve bij archiefnominatie blijvend_bewaren (daar geldt zonder brondatum_archiefprocedure de afleidingswijze afgehandeld)")
 			}
 		} else {
 			v.brondatum(rp+".brondatum_archiefprocedure", z, r.BrondatumArchiefprocedure)
 		}
 		if r.Afwijking != nil {
-			v.required(rp+".afwijking.reden", r.Afwijking.Reden, "why this resultaattype deviates from the selectielijst")
+			v.required(rp+".afwijking.reden", r.Afwijking.Reden, "waarom dit resultaattype afwijkt van de selectielijst")
 		}
-		voorEind := func(st *Statustype) bool { return eind == nil || st.Volgnummer < eind.Volgnummer }
-		if r.Omschrijving != "" && !z.magOoit(SoortResultaat, r.Omschrijving, voorEind) {
-			v.warnf(rp, "no organisatie may record resultaattype %q in a phase before the eindstatus, so no zaak can close with it", r.Omschrijving)
+		if !nooitAf && slices.Contains(onbereikbaar, r.Omschrijving) {
+			v.warnf(rp, "geen organisatie mag resultaattype %q in een fase vóór de eindstatus vastleggen, dus geen zaak kan ermee worden afgesloten", r.Omschrijving)
 		}
 	}
+}
+
+// eenEindstatusAchteraan reports whether exactly one phase of z is the eindstatus and it is the
+// last phase.
+func eenEindstatusAchteraan(z *Zaaktype) bool {
+	n, maxNr, eind := 0, 0, 0
+	for _, st := range z.Statustypen {
+		maxNr = max(maxNr, st.Volgnummer)
+		if st.IsEindstatus {
+			n++
+			eind = st.Volgnummer
+		}
+	}
+	return n == 1 && eind == maxNr
 }
 
 // brondatumVelden returns the sub-fields an afleidingswijze needs; it takes no others.
@@ -287,7 +320,7 @@ func brondatumVelden(afleidingswijze string) []string {
 
 func (v *validator) brondatum(bp string, z *Zaaktype, b *BrondatumArchiefprocedure) {
 	w := b.Afleidingswijze
-	if !v.required(bp+".afleidingswijze", w, "one of "+strings.Join(afleidingswijzen(), ", ")) {
+	if !v.required(bp+".afleidingswijze", w, "een van "+strings.Join(afleidingswijzen(), ", ")) {
 		return
 	}
 	if !slices.Contains(afleidingswijzen(), w) {
@@ -300,13 +333,13 @@ func (v *validator) brondatum(bp string, z *Zaaktype, b *BrondatumArchiefprocedu
 		gezet := strings.TrimSpace(velden[veld]) != ""
 		switch {
 		case slices.Contains(nodig, veld) && !gezet:
-			v.errf(bp+"."+veld, "is required for afleidingswijze %s", w)
+			v.errf(bp+"."+veld, "is verplicht bij afleidingswijze %s", w)
 		case !slices.Contains(nodig, veld) && gezet:
-			v.errf(bp+"."+veld, "must be empty for afleidingswijze %s", w)
+			v.errf(bp+"."+veld, "moet leeg zijn bij afleidingswijze %s", w)
 		}
 	}
 	if b.EinddatumBekend && slices.Contains([]string{"afgehandeld", "termijn"}, w) {
-		v.errf(bp+".einddatum_bekend", "must be false for afleidingswijze %s", w)
+		v.errf(bp+".einddatum_bekend", "moet false zijn bij afleidingswijze %s", w)
 	}
 	if b.Procestermijn != "" {
 		v.termijn(bp+".procestermijn", b.Procestermijn)
@@ -315,9 +348,9 @@ func (v *validator) brondatum(bp string, z *Zaaktype, b *BrondatumArchiefprocedu
 		e, ok := z.Eigenschap(b.Datumkenmerk)
 		switch {
 		case !ok:
-			v.errf(bp+".datumkenmerk", "unknown eigenschap %q (zaaktype %s has: %s)", b.Datumkenmerk, z.Identificatie, strings.Join(z.namenVan(SoortEigenschap), ", "))
+			v.errf(bp+".datumkenmerk", "eigenschap %q bestaat niet in zaaktype %s (dat kent: %s)", b.Datumkenmerk, z.Identificatie, strings.Join(z.namenVan(SoortEigenschap), ", "))
 		case e.Formaat != "datum" && e.Formaat != "datum_tijd":
-			v.warnf(bp+".datumkenmerk", "eigenschap %q has formaat %s; the brondatum is read from it as a date", e.Naam, e.Formaat)
+			v.warnf(bp+".datumkenmerk", "eigenschap %q heeft formaat %s; de brondatum wordt er als datum uit gelezen", e.Naam, e.Formaat)
 		}
 	}
 }

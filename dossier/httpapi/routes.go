@@ -1,3 +1,9 @@
+// Package httpapi serves the dossier over HTTP: the capture API under /api/v1 that the
+// organisations use, the status for the KCC, the agreement in force and the OpenAPI document.
+//
+// It offers its handlers as Routes for the daemon's one HTTP server (package server), which
+// authenticates the caller and writes errors as problem bodies. It holds no business rule:
+// every decision is the dossier service's.
 package httpapi
 
 import (
@@ -8,11 +14,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"mime"
 	"net/http"
 	"strconv"
 
 	"zaakarchief/dossier"
+	"zaakarchief/server"
 )
 
 // OpenAPI is the OpenAPI 3 description of the API, served at GET /api/v1/openapi.yaml.
@@ -20,19 +28,37 @@ import (
 //go:embed openapi.yaml
 var OpenAPI []byte
 
-// Dossier registers the capture API of svc on s.
-func (s *Server) Dossier(svc *dossier.Service) {
-	s.Handle("GET /api/v1/afspraak", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
-		WriteJSON(w, http.StatusOK, svc.Afspraak())
+// API is the dossier's capture API over HTTP.
+type API struct {
+	svc *dossier.Service
+	log *slog.Logger
+}
+
+// New returns the API of svc; log receives the downloads that were cut off.
+func New(svc *dossier.Service, log *slog.Logger) *API {
+	return &API{svc: svc, log: log}
+}
+
+// Routes returns the dossier's routes: the agreement, the zaken and their parts, the download
+// of a document, and the OpenAPI document (public).
+func (api *API) Routes() []server.Route {
+	svc := api.svc
+	var rs []server.Route
+	handle := func(pattern string, h server.HandlerFunc) {
+		rs = append(rs, server.NewRoute(pattern, h))
+	}
+	handle("GET /api/v1/afspraak", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
+		server.WriteJSON(w, http.StatusOK, svc.Afspraak())
 		return nil
 	})
-	s.handlePublic("GET /api/v1/openapi.yaml", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/yaml")
-		_, _ = w.Write(OpenAPI)
-	})
-	s.Handle("POST /api/v1/zaken", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
+	rs = append(rs, server.Route{Method: http.MethodGet, Pattern: "/api/v1/openapi.yaml", Public: true,
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/yaml")
+			_, _ = w.Write(OpenAPI)
+		})})
+	handle("POST /api/v1/zaken", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
 		var n dossier.NieuweZaak
-		if err := DecodeJSON(r.Body, &n); err != nil {
+		if err := server.DecodeJSON(r.Body, &n); err != nil {
 			return err
 		}
 		z, err := svc.CreateZaak(r.Context(), a, n)
@@ -40,10 +66,10 @@ func (s *Server) Dossier(svc *dossier.Service) {
 			return err
 		}
 		w.Header().Set("Location", "/api/v1/zaken/"+z.Identificatie)
-		WriteJSON(w, http.StatusCreated, z)
+		server.WriteJSON(w, http.StatusCreated, z)
 		return nil
 	})
-	s.Handle("GET /api/v1/zaken", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
+	handle("GET /api/v1/zaken", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
 		q := r.URL.Query()
 		zq := dossier.ZakenQuery{Zaaktype: q.Get("zaaktype"), Fase: q.Get("fase"), Organisatie: q.Get("organisatie")}
 		for _, p := range []struct {
@@ -62,35 +88,37 @@ func (s *Server) Dossier(svc *dossier.Service) {
 		if err != nil {
 			return err
 		}
-		WriteJSON(w, http.StatusOK, page)
+		server.WriteJSON(w, http.StatusOK, page)
 		return nil
 	})
-	s.Handle("GET /api/v1/zaken/{identificatie}", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
+	handle("GET /api/v1/zaken/{identificatie}", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
 		d, err := svc.Dossier(r.Context(), a, r.PathValue("identificatie"))
 		if err != nil {
 			return err
 		}
-		WriteJSON(w, http.StatusOK, NewDossierView(svc.Afspraak(), d))
+		server.WriteJSON(w, http.StatusOK, NewDossierView(svc.Afspraak(), d))
 		return nil
 	})
-	s.Handle("GET /api/v1/zaken/{identificatie}/status", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
+	handle("GET /api/v1/zaken/{identificatie}/status", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
 		o, err := svc.ZaakStatus(r.Context(), a, r.PathValue("identificatie"))
 		if err != nil {
 			return err
 		}
-		WriteJSON(w, http.StatusOK, o)
+		server.WriteJSON(w, http.StatusOK, o)
 		return nil
 	})
-	captureJSON(s, "POST /api/v1/zaken/{identificatie}/statussen", svc.SetStatus)
-	captureJSON(s, "POST /api/v1/zaken/{identificatie}/besluiten", svc.AddBesluit)
-	captureJSON(s, "POST /api/v1/zaken/{identificatie}/eigenschappen", svc.SetEigenschap)
-	captureJSON(s, "POST /api/v1/zaken/{identificatie}/resultaat", svc.SetResultaat)
-	captureJSON(s, "POST /api/v1/zaken/{identificatie}/rollen", svc.AddRol)
-	captureJSON(s, "POST /api/v1/zaken/{identificatie}/contactmomenten", svc.AddContactmoment)
-	s.Handle("POST /api/v1/zaken/{identificatie}/documenten", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
-		return s.upload(w, r, a, svc)
+	rs = append(rs,
+		captureJSON("POST /api/v1/zaken/{identificatie}/statussen", svc.SetStatus),
+		captureJSON("POST /api/v1/zaken/{identificatie}/besluiten", svc.AddBesluit),
+		captureJSON("POST /api/v1/zaken/{identificatie}/eigenschappen", svc.SetEigenschap),
+		captureJSON("POST /api/v1/zaken/{identificatie}/resultaat", svc.SetResultaat),
+		captureJSON("POST /api/v1/zaken/{identificatie}/rollen", svc.AddRol),
+		captureJSON("POST /api/v1/zaken/{identificatie}/contactmomenten", svc.AddContactmoment),
+	)
+	handle("POST /api/v1/zaken/{identificatie}/documenten", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
+		return upload(w, r, a, svc)
 	})
-	s.Handle("GET /api/v1/zaken/{identificatie}/documenten/{id}/inhoud", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
+	handle("GET /api/v1/zaken/{identificatie}/documenten/{id}/inhoud", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
 		doc, rc, err := svc.OpenDocument(r.Context(), a, r.PathValue("identificatie"), r.PathValue("id"))
 		if err != nil {
 			return err
@@ -109,31 +137,32 @@ func (s *Server) Dossier(svc *dossier.Service) {
 		h.Set("ETag", `"`+doc.SHA256+`"`)
 		w.WriteHeader(http.StatusOK)
 		if _, err := io.Copy(w, rc); err != nil {
-			s.log.WarnContext(r.Context(), "document download cut off", "zaak", r.PathValue("identificatie"), "document", doc.ID, "err", err)
+			api.log.WarnContext(r.Context(), "document download cut off", "zaak", r.PathValue("identificatie"), "document", doc.ID, "err", err)
 		}
 		return nil
 	})
+	return rs
 }
 
-// captureJSON registers a POST that decodes a JSON body of type T and calls fn.
-func captureJSON[T any, R any](s *Server, pattern string, fn func(ctx context.Context, a dossier.Actor, zaak string, n T) (*R, error)) {
-	s.Handle(pattern, func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
+// captureJSON is a POST that decodes a JSON body of type T and calls fn.
+func captureJSON[T any, R any](pattern string, fn func(ctx context.Context, a dossier.Actor, zaak string, n T) (*R, error)) server.Route {
+	return server.NewRoute(pattern, server.HandlerFunc(func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
 		var n T
-		if err := DecodeJSON(r.Body, &n); err != nil {
+		if err := server.DecodeJSON(r.Body, &n); err != nil {
 			return err
 		}
 		out, err := fn(r.Context(), a, r.PathValue("identificatie"), n)
 		if err != nil {
 			return err
 		}
-		WriteJSON(w, http.StatusCreated, out)
+		server.WriteJSON(w, http.StatusCreated, out)
 		return nil
-	})
+	}))
 }
 
 // upload reads a multipart body: first a part "metadata" (JSON), then a part "inhoud" (the
 // file), streamed to the blob store without holding it in memory.
-func (s *Server) upload(w http.ResponseWriter, r *http.Request, a dossier.Actor, svc *dossier.Service) error {
+func upload(w http.ResponseWriter, r *http.Request, a dossier.Actor, svc *dossier.Service) error {
 	mr, err := r.MultipartReader()
 	if err != nil {
 		return &dossier.Fout{Kind: dossier.ErrInvalid, Detail: "the body must be multipart/form-data with parts metadata and inhoud: " + err.Error()}
@@ -150,7 +179,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, a dossier.Actor,
 		switch part.FormName() {
 		case "metadata":
 			meta = new(dossier.DocumentMetadata)
-			if err := DecodeJSON(part, meta); err != nil {
+			if err := server.DecodeJSON(part, meta); err != nil {
 				return err
 			}
 		case "inhoud":
@@ -161,7 +190,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, a dossier.Actor,
 			if err != nil {
 				return err
 			}
-			WriteJSON(w, http.StatusCreated, doc)
+			server.WriteJSON(w, http.StatusCreated, doc)
 			return nil
 		default:
 			return &dossier.Fout{Kind: dossier.ErrInvalid, Field: part.FormName(), Detail: "is not a known part (metadata, inhoud)"}

@@ -25,6 +25,7 @@ import (
 	"zaakarchief/dossier/dossiertest"
 	"zaakarchief/dossier/httpapi"
 	"zaakarchief/dossier/sqldb"
+	"zaakarchief/server"
 )
 
 // stack is the real daemon in-process: a SQLite file and a blob directory in a temporary
@@ -35,7 +36,7 @@ type stack struct {
 	blobDir  string
 	db       *sqldb.DB
 	svc      *dossier.Service
-	srv      *httpapi.Server
+	srv      *server.Server
 	hs       *httptest.Server
 	afspraak *afspraak.Afspraak
 	// reader is an organisatie token of the gemeente, used to read dossiers for comparisons.
@@ -60,8 +61,8 @@ func newStack(tb testing.TB, configure ...func(*dossier.Options)) *stack {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	srv := httpapi.NewServer(svc, prometheus.NewRegistry(), log)
-	srv.Dossier(svc)
+	srv := server.New(svc, prometheus.NewRegistry(), log)
+	srv.Mount(httpapi.New(svc, log).Routes())
 	hs := httptest.NewServer(srv)
 	tb.Cleanup(hs.Close)
 	s := &stack{tb: tb, dir: dir, blobDir: blobDir, db: db, svc: svc, srv: srv, hs: hs, afspraak: ag}
@@ -287,12 +288,12 @@ func (s *stack) auditTrail(zaak string) []dossier.AuditEntry {
 }
 
 // problem decodes a problem body and checks its content type and status.
-func problem(tb testing.TB, r response) httpapi.Problem {
+func problem(tb testing.TB, r response) server.Problem {
 	tb.Helper()
 	if ct := r.header.Get("Content-Type"); ct != "application/problem+json" {
 		tb.Errorf("Content-Type %q, want application/problem+json (body %s)", ct, r.body)
 	}
-	var p httpapi.Problem
+	var p server.Problem
 	if err := json.Unmarshal(r.body, &p); err != nil {
 		tb.Fatalf("decode problem %s: %v", r.body, err)
 	}
@@ -306,7 +307,7 @@ func problem(tb testing.TB, r response) httpapi.Problem {
 }
 
 // hasParam reports whether a problem names field in invalidParams.
-func hasParam(p httpapi.Problem, field string) bool {
+func hasParam(p server.Problem, field string) bool {
 	for _, ip := range p.InvalidParams {
 		if ip.Name == field {
 			return true

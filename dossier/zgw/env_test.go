@@ -23,6 +23,7 @@ import (
 	"zaakarchief/dossier/sqldb"
 	"zaakarchief/dossier/zgw"
 	"zaakarchief/dossier/zgw/zgwtest"
+	"zaakarchief/server"
 )
 
 // env is the collector against both seed zaaksystemen on loopback, with a real SQLite file, a
@@ -36,7 +37,7 @@ type env struct {
 	svc  *dossier.Service
 	coll *zgw.Collector
 	reg  *prometheus.Registry
-	srv  *httpapi.Server
+	srv  *server.Server
 	hs   *httptest.Server
 	opts zgw.Options
 }
@@ -80,9 +81,8 @@ func newEnvWith(t testing.TB, om *zgwtest.Omgeving, configure ...func(*zgw.Optio
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.srv = httpapi.NewServer(e.svc, e.reg, log)
-	e.srv.Dossier(e.svc)
-	e.coll.Routes(e.srv)
+	e.srv = server.New(e.svc, e.reg, log)
+	e.srv.Mount(httpapi.New(e.svc, log).Routes(), e.coll.Routes())
 	e.hs = httptest.NewServer(e.srv)
 	t.Cleanup(e.hs.Close)
 	return e

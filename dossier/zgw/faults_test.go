@@ -47,7 +47,7 @@ func TestSourceThatIsDownIsRetriedReportedAndDoesNotStopTheOtherSource(t *testin
 	if ids := e.dossiers(); len(ids) != 1 || e.dossier(ids[0]).Zaak.Fase != 2 {
 		t.Errorf("the gemeente's zaak was not collected while the omgevingsdienst is down: %v", ids)
 	}
-	st, err := e.coll.Status(context.Background())
+	st, err := e.coll.Status(context.Background(), systeem)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,14 +258,14 @@ func TestIncompleteZaakIsMarkedWhileAPassIsCutOff(t *testing.T) {
 	if _, err := e.coll.Sync(ctx, zgw.SyncOptions{}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("sync: %v", err)
 	}
-	st, err := e.coll.Status(context.Background())
+	st, err := e.coll.Status(context.Background(), systeem)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if st[0].Zaken[zgw.ZaakOnvolledig] != 1 || st[0].Zaken[zgw.ZaakVolledig] != 0 {
 		t.Errorf("a zaak cut off half-way shows as %v, want onvolledig", st[0].Zaken)
 	}
-	ms, err := e.coll.Meldingen(context.Background(), zgwtest.Gemeente, 10)
+	ms, err := e.coll.Meldingen(context.Background(), systeem, zgwtest.Gemeente, 10)
 	if err != nil || len(ms) != 1 || !strings.Contains(ms[0].Reden, "incomplete") {
 		t.Errorf("meldingen of a zaak cut off: %+v %v", ms, err)
 	}

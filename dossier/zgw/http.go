@@ -1,21 +1,15 @@
 package zgw
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
-	"slices"
 	"strconv"
-	"time"
 
 	"zaakarchief/dossier"
-	"zaakarchief/dossier/httpapi"
-	"zaakarchief/dossier/sqldb"
+	"zaakarchief/server"
 )
 
-// Routes registers the collector's routes on the daemon's HTTP server:
+// Routes returns the collector's routes on the daemon's HTTP server:
 //
 //   - POST /api/v1/notificaties: the webhook an organisation's Notificaties API delivers to
 //     (abonnement on kanalen zaken, documenten, besluiten). Its abonnement's auth is
@@ -25,211 +19,42 @@ import (
 //     the debounce time, once per burst.
 //   - GET /api/v1/bronnen: the state of every source.
 //   - GET /api/v1/bronnen/{organisatie}/meldingen: what of that source was not imported, why.
-func (c *Collector) Routes(s *httpapi.Server) {
-	s.Handle("POST /api/v1/notificaties", c.handleNotificatie)
-	s.Handle("GET /api/v1/bronnen", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
-		if err := mayRead(a); err != nil {
-			return err
-		}
-		st, err := c.Status(r.Context())
-		if err != nil {
-			return err
-		}
-		httpapi.WriteJSON(w, http.StatusOK, st)
-		return nil
-	})
-	s.Handle("GET /api/v1/bronnen/{organisatie}/meldingen", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
-		if err := mayRead(a); err != nil {
-			return err
-		}
-		org := r.PathValue("organisatie")
-		if !slices.ContainsFunc(c.bronnen, func(b *Bron) bool { return b.Organisatie == org }) {
-			return &dossier.Fout{Kind: dossier.ErrNotFound, Detail: fmt.Sprintf("organisation %q has no bron", org)}
-		}
-		limit := 500
-		if v := r.URL.Query().Get("limit"); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 || n > 5000 {
-				return &dossier.Fout{Kind: dossier.ErrInvalid, Field: "limit", Detail: fmt.Sprintf("%q is not a number from 1 to 5000", v)}
-			}
-			limit = n
-		}
-		ms, err := c.Meldingen(r.Context(), org, limit)
-		if err != nil {
-			return err
-		}
-		httpapi.WriteJSON(w, http.StatusOK, ms)
-		return nil
-	})
-}
-
-func mayRead(a dossier.Actor) error {
-	if a.Rol == dossier.RolKCC {
-		return &dossier.Fout{Kind: dossier.ErrForbidden, Detail: "the KCC sees the status of zaken, not the sources"}
-	}
-	return nil
-}
-
-// maxNotificatie limits a notification body.
-const maxNotificatie = 64 << 10
-
-func (c *Collector) handleNotificatie(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
-	if a.Rol != dossier.RolOrganisatie {
-		return &dossier.Fout{Kind: dossier.ErrForbidden, Detail: "notifications are delivered with a token of role organisatie of the organisation whose source sends them"}
-	}
-	idx := slices.IndexFunc(c.bronnen, func(b *Bron) bool { return b.Organisatie == a.Organisatie })
-	if idx < 0 {
-		return &dossier.Fout{Kind: dossier.ErrForbidden, Detail: fmt.Sprintf("organisation %s has no bron in the agreement: its notifications are not used", a.Organisatie)}
-	}
-	b := c.bronnen[idx]
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxNotificatie+1))
-	if err != nil {
-		return &dossier.Fout{Kind: dossier.ErrInvalid, Detail: "the body could not be read: " + err.Error()}
-	}
-	if len(body) > maxNotificatie {
-		return &dossier.Fout{Kind: dossier.ErrTooLarge, Detail: fmt.Sprintf("a notification holds at most %d bytes", maxNotificatie)}
-	}
-	var n Notificatie
-	if err := json.Unmarshal(body, &n); err != nil {
-		return &dossier.Fout{Kind: dossier.ErrInvalid, Detail: "the body is not a notification (kanaal, hoofdObject, resource, resourceUrl, actie, aanmaakdatum, kenmerken): " + err.Error()}
-	}
-	switch {
-	case n.Kanaal == "":
-		return &dossier.Fout{Kind: dossier.ErrInvalid, Field: "kanaal", Detail: "is required"}
-	case n.Kanaal != KanaalZaken && n.Kanaal != KanaalDocumenten && n.Kanaal != KanaalBesluiten:
-		// Another kanaal (or the test message a Notificaties API sends to a new abonnement):
-		// accepted, nothing to do.
-		c.metrics.notificaties.WithLabelValues(n.Kanaal, "genegeerd").Inc()
-		w.WriteHeader(http.StatusNoContent)
-		return nil
-	case n.HoofdObject == "":
-		return &dossier.Fout{Kind: dossier.ErrInvalid, Field: "hoofdObject", Detail: "is required"}
-	case !b.owns(n.HoofdObject):
-		return &dossier.Fout{Kind: dossier.ErrForbidden, Field: "hoofdObject",
-			Detail: fmt.Sprintf("%s is not in the APIs of the source of %s", n.HoofdObject, a.Organisatie)}
-	}
-	c.Notify(b.Organisatie, n)
-	c.metrics.notificaties.WithLabelValues(n.Kanaal, "gepland").Inc()
-	w.WriteHeader(http.StatusNoContent)
-	return nil
-}
-
-// BronStatus is the state of one source, as GET /api/v1/bronnen shows it.
-type BronStatus struct {
-	Organisatie   string `json:"organisatie"`
-	ZakenAPI      string `json:"zakenApi"`
-	DocumentenAPI string `json:"documentenApi"`
-	BesluitenAPI  string `json:"besluitenApi"`
-	CatalogiAPI   string `json:"catalogiApi"`
-	// Status is ok (the last pass succeeded), fout (it failed), onbekend (no pass yet) or
-	// niet_ingesteld (the source cannot be used: no secret, a broken mapping).
-	Status              string     `json:"status"`
-	Fout                string     `json:"fout,omitempty"`
-	LaatstePoging       *time.Time `json:"laatstePoging"`
-	LaatsteSucces       *time.Time `json:"laatsteSucces"`
-	OpeenvolgendeFouten int        `json:"opeenvolgendeFouten"`
-	// Zaken counts the source's zaken by state: volledig, onvolledig, wacht, fout, nieuw.
-	Zaken map[string]int `json:"zaken"`
-	// Geweigerd counts the parts the agreement did not let in.
-	Geweigerd int `json:"geweigerd"`
-}
-
-// Status returns the state of every source.
-func (c *Collector) Status(ctx context.Context) ([]BronStatus, error) {
-	out := make([]BronStatus, 0, len(c.bronnen))
-	err := c.db.View(ctx, func(tx *sqldb.Tx) error {
-		for _, b := range c.bronnen {
-			st := BronStatus{Organisatie: b.Organisatie, ZakenAPI: b.ZakenAPI, DocumentenAPI: b.DocumentenAPI, BesluitenAPI: b.BesluitenAPI,
-				CatalogiAPI: b.CatalogiAPI, Status: "onbekend", Zaken: map[string]int{}}
-			var poging, succes, fout string
-			err := tx.QueryRow(ctx, `SELECT laatste_poging, laatste_succes, fout, opeenvolgende_fouten FROM zgw_bronnen WHERE bron = ?`, b.Organisatie).
-				Scan(&poging, &succes, &fout, &st.OpeenvolgendeFouten)
-			if err == nil {
-				st.Status, st.Fout = "ok", fout
-				if fout != "" {
-					st.Status = "fout"
-				}
-				st.LaatstePoging, st.LaatsteSucces = timePtr(poging), timePtr(succes)
-			}
-			if b.fout != "" {
-				st.Status, st.Fout = "niet_ingesteld", b.fout
-			}
-			rows, err := tx.Query(ctx, `SELECT toestand, COUNT(*) FROM zgw_zaken WHERE bron = ? GROUP BY toestand`, b.Organisatie)
+//
+// Who may do what is decided by Ontvang, Status and Meldingen.
+func (c *Collector) Routes() []server.Route {
+	return []server.Route{
+		server.NewRoute("POST /api/v1/notificaties", server.HandlerFunc(c.handleNotificatie)),
+		server.NewRoute("GET /api/v1/bronnen", server.HandlerFunc(func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
+			st, err := c.Status(r.Context(), a)
 			if err != nil {
 				return err
 			}
-			for rows.Next() {
-				var t string
-				var n int
-				if err := rows.Scan(&t, &n); err != nil {
-					rows.Close()
-					return err
+			server.WriteJSON(w, http.StatusOK, st)
+			return nil
+		})),
+		server.NewRoute("GET /api/v1/bronnen/{organisatie}/meldingen", server.HandlerFunc(func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
+			limit := 500
+			if v := r.URL.Query().Get("limit"); v != "" {
+				n, err := strconv.Atoi(v)
+				if err != nil || n < 1 || n > 5000 {
+					return &dossier.Fout{Kind: dossier.ErrInvalid, Field: "limit", Detail: fmt.Sprintf("%q is not a number from 1 to 5000", v)}
 				}
-				st.Zaken[t] = n
+				limit = n
 			}
-			rows.Close()
-			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM zgw_items WHERE bron = ? AND toestand = ?`, b.Organisatie, ItemGeweigerd).Scan(&st.Geweigerd); err != nil {
+			ms, err := c.Meldingen(r.Context(), a, r.PathValue("organisatie"), limit)
+			if err != nil {
 				return err
 			}
-			out = append(out, st)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("source status: %w", err)
+			server.WriteJSON(w, http.StatusOK, ms)
+			return nil
+		})),
 	}
-	return out, nil
 }
 
-func timePtr(s string) *time.Time {
-	if s == "" {
-		return nil
+func (c *Collector) handleNotificatie(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
+	if err := c.Ontvang(r.Context(), a, r.Body); err != nil {
+		return err
 	}
-	t := parseTime(s)
-	return &t
-}
-
-// Meldingen returns what of a source is not (completely) in the dossier: refused parts and
-// zaken that failed, wait or are incomplete, newest first.
-func (c *Collector) Meldingen(ctx context.Context, bron string, limit int) ([]Melding, error) {
-	out := []Melding{}
-	err := c.db.View(ctx, func(tx *sqldb.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT url, toestand, reden, dossier FROM zgw_zaken WHERE bron = ? AND toestand IN (?, ?, ?)
-			ORDER BY gesynchroniseerd DESC, url LIMIT `+strconv.Itoa(limit), bron, ZaakFout, ZaakWacht, ZaakOnvolledig)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var m Melding
-			var toestand string
-			if err := rows.Scan(&m.Zaak, &toestand, &m.Reden, &m.Dossier); err != nil {
-				rows.Close()
-				return err
-			}
-			m.Bron, m.Soort = bron, toestand
-			if toestand == ZaakOnvolledig {
-				m.Soort, m.Reden = MeldingFout, "incomplete: a pass stopped half-way; the next pass completes it"
-			}
-			out = append(out, m)
-		}
-		rows.Close()
-		rows, err = tx.Query(ctx, `SELECT url, zaak_url, dossier, soort, reden, regel FROM zgw_items WHERE bron = ? AND toestand = ?
-			ORDER BY bijgewerkt DESC, url LIMIT `+strconv.Itoa(limit), bron, ItemGeweigerd)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			m := Melding{Soort: MeldingGeweigerd, Bron: bron}
-			if err := rows.Scan(&m.Resource, &m.Zaak, &m.Dossier, &m.Wat, &m.Reden, &m.Regel); err != nil {
-				return err
-			}
-			out = append(out, m)
-		}
-		return rows.Err()
-	})
-	if err != nil {
-		return nil, fmt.Errorf("meldingen of %s: %w", bron, err)
-	}
-	return out, nil
+	w.WriteHeader(http.StatusNoContent)
+	return nil
 }

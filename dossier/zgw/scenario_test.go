@@ -22,6 +22,7 @@ import (
 	"zaakarchief/dossier/httpapi"
 	"zaakarchief/dossier/zgw"
 	"zaakarchief/dossier/zgw/zgwtest"
+	"zaakarchief/server"
 )
 
 var amsterdam, _ = time.LoadLocation("Europe/Amsterdam")
@@ -43,8 +44,8 @@ func captureSide(t *testing.T, stappen []zgwtest.Stap) (*dossier.Dossier, []stri
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httpapi.NewServer(svc, prometheus.NewRegistry(), log)
-	srv.Dossier(svc)
+	srv := server.New(svc, prometheus.NewRegistry(), log)
+	srv.Mount(httpapi.New(svc, log).Routes())
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)
 	tokens := map[string]string{}

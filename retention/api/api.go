@@ -1,7 +1,7 @@
 // Package api serves retention over HTTP on the daemon's server: the explanation and override
 // of a zaak's archival fields, holds, and destruction lists from proposal to the verklaring van
 // vernietiging. It only decodes requests and encodes answers; every rule is package
-// retention's, every status code comes from the dossier's error mapping in dossier/httpapi.
+// retention's, every status code comes from the problem mapping of package server.
 package api
 
 import (
@@ -13,36 +13,52 @@ import (
 	"strings"
 
 	"zaakarchief/dossier"
-	"zaakarchief/dossier/httpapi"
 	"zaakarchief/retention"
+	"zaakarchief/server"
 )
 
-// Register adds the retention routes to s.
-func Register(s *httpapi.Server, svc *retention.Service) {
-	s.Handle("GET /api/v1/zaken/{identificatie}/archief", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
+// API is retention over HTTP.
+type API struct {
+	svc *retention.Service
+}
+
+// New returns the API of svc.
+func New(svc *retention.Service) *API {
+	return &API{svc: svc}
+}
+
+// Routes returns the retention routes: the archival fields of a zaak and their override,
+// holds, and the destruction lists with their steps and verklaring.
+func (api *API) Routes() []server.Route {
+	svc := api.svc
+	var rs []server.Route
+	handle := func(pattern string, h server.HandlerFunc) {
+		rs = append(rs, server.NewRoute(pattern, h))
+	}
+	handle("GET /api/v1/zaken/{identificatie}/archief", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
 		u, err := svc.Explain(r.Context(), a, r.PathValue("identificatie"))
 		if err != nil {
 			return err
 		}
-		httpapi.WriteJSON(w, http.StatusOK, u)
+		server.WriteJSON(w, http.StatusOK, u)
 		return nil
 	})
-	s.Handle("POST /api/v1/zaken/{identificatie}/archief/override", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
+	handle("POST /api/v1/zaken/{identificatie}/archief/override", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
 		var o retention.Overschrijving
-		if err := httpapi.DecodeJSON(r.Body, &o); err != nil {
+		if err := server.DecodeJSON(r.Body, &o); err != nil {
 			return err
 		}
 		out, err := svc.Override(r.Context(), a, r.PathValue("identificatie"), o)
 		if err != nil {
 			return err
 		}
-		httpapi.WriteJSON(w, http.StatusCreated, out)
+		server.WriteJSON(w, http.StatusCreated, out)
 		return nil
 	})
 
-	s.Handle("POST /api/v1/holds", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
+	handle("POST /api/v1/holds", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
 		var n retention.NieuweHold
-		if err := httpapi.DecodeJSON(r.Body, &n); err != nil {
+		if err := server.DecodeJSON(r.Body, &n); err != nil {
 			return err
 		}
 		h, err := svc.AddHold(r.Context(), a, n)
@@ -50,10 +66,10 @@ func Register(s *httpapi.Server, svc *retention.Service) {
 			return err
 		}
 		w.Header().Set("Location", "/api/v1/holds/"+h.ID)
-		httpapi.WriteJSON(w, http.StatusCreated, h)
+		server.WriteJSON(w, http.StatusCreated, h)
 		return nil
 	})
-	s.Handle("GET /api/v1/holds", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
+	handle("GET /api/v1/holds", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
 		alle, err := boolParam(r, "alle")
 		if err != nil {
 			return err
@@ -65,45 +81,45 @@ func Register(s *httpapi.Server, svc *retention.Service) {
 		if hs == nil {
 			hs = []retention.Hold{}
 		}
-		httpapi.WriteJSON(w, http.StatusOK, hs)
+		server.WriteJSON(w, http.StatusOK, hs)
 		return nil
 	})
-	s.Handle("GET /api/v1/holds/{id}", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
+	handle("GET /api/v1/holds/{id}", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
 		h, err := svc.Hold(r.Context(), a, r.PathValue("id"))
 		if err != nil {
 			return err
 		}
-		httpapi.WriteJSON(w, http.StatusOK, h)
+		server.WriteJSON(w, http.StatusOK, h)
 		return nil
 	})
-	s.Handle("POST /api/v1/holds/{id}/opheffen", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
+	handle("POST /api/v1/holds/{id}/opheffen", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
 		var body reden
-		if err := httpapi.DecodeJSON(r.Body, &body); err != nil {
+		if err := server.DecodeJSON(r.Body, &body); err != nil {
 			return err
 		}
 		h, err := svc.ReleaseHold(r.Context(), a, r.PathValue("id"), body.Reden)
 		if err != nil {
 			return err
 		}
-		httpapi.WriteJSON(w, http.StatusOK, h)
+		server.WriteJSON(w, http.StatusOK, h)
 		return nil
 	})
 
 	const lijsten = "/api/v1/vernietigingslijsten"
-	s.Handle("POST "+lijsten, func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
+	handle("POST "+lijsten, func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
 		v, err := svc.Propose(r.Context(), a)
 		if err != nil {
 			return err
 		}
 		if v.Lijst == nil {
-			httpapi.WriteJSON(w, http.StatusOK, v)
+			server.WriteJSON(w, http.StatusOK, v)
 			return nil
 		}
 		w.Header().Set("Location", lijsten+"/"+v.Lijst.ID)
-		httpapi.WriteJSON(w, http.StatusCreated, v)
+		server.WriteJSON(w, http.StatusCreated, v)
 		return nil
 	})
-	s.Handle("GET "+lijsten, func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
+	handle("GET "+lijsten, func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
 		ls, err := svc.Lijsten(r.Context(), a)
 		if err != nil {
 			return err
@@ -111,40 +127,40 @@ func Register(s *httpapi.Server, svc *retention.Service) {
 		if ls == nil {
 			ls = []retention.Lijst{}
 		}
-		httpapi.WriteJSON(w, http.StatusOK, ls)
+		server.WriteJSON(w, http.StatusOK, ls)
 		return nil
 	})
-	s.Handle("GET "+lijsten+"/{id}", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
+	handle("GET "+lijsten+"/{id}", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
 		l, err := svc.Lijst(r.Context(), a, r.PathValue("id"))
 		if err != nil {
 			return err
 		}
-		httpapi.WriteJSON(w, http.StatusOK, l)
+		server.WriteJSON(w, http.StatusOK, l)
 		return nil
 	})
-	s.Handle("GET "+lijsten+"/{id}/logboek", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
+	handle("GET "+lijsten+"/{id}/logboek", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
 		log, err := svc.Logboek(r.Context(), a, r.PathValue("id"))
 		if err != nil {
 			return err
 		}
-		httpapi.WriteJSON(w, http.StatusOK, log)
+		server.WriteJSON(w, http.StatusOK, log)
 		return nil
 	})
-	s.Handle("POST "+lijsten+"/{id}/indienen", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
+	handle("POST "+lijsten+"/{id}/indienen", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
 		return answer(w)(svc.Submit(r.Context(), a, r.PathValue("id")))
 	})
-	s.Handle("POST "+lijsten+"/{id}/beoordelingen", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
+	handle("POST "+lijsten+"/{id}/beoordelingen", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
 		var body struct {
 			Beoordelingen []retention.Beoordeling `json:"beoordelingen"`
 		}
-		if err := httpapi.DecodeJSON(r.Body, &body); err != nil {
+		if err := server.DecodeJSON(r.Body, &body); err != nil {
 			return err
 		}
 		return answer(w)(svc.Review(r.Context(), a, r.PathValue("id"), body.Beoordelingen))
 	})
-	s.Handle("POST "+lijsten+"/{id}/items/{zaak}/beoordeling", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
+	handle("POST "+lijsten+"/{id}/items/{zaak}/beoordeling", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
 		var b retention.Beoordeling
-		if err := httpapi.DecodeJSON(r.Body, &b); err != nil {
+		if err := server.DecodeJSON(r.Body, &b); err != nil {
 			return err
 		}
 		if b.Zaak != "" && b.Zaak != r.PathValue("zaak") {
@@ -153,32 +169,32 @@ func Register(s *httpapi.Server, svc *retention.Service) {
 		b.Zaak = r.PathValue("zaak")
 		return answer(w)(svc.Review(r.Context(), a, r.PathValue("id"), []retention.Beoordeling{b}))
 	})
-	s.Handle("POST "+lijsten+"/{id}/items/{zaak}/afvoeren", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
+	handle("POST "+lijsten+"/{id}/items/{zaak}/afvoeren", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
 		var body reden
-		if err := httpapi.DecodeJSON(r.Body, &body); err != nil {
+		if err := server.DecodeJSON(r.Body, &body); err != nil {
 			return err
 		}
 		return answer(w)(svc.RemoveItem(r.Context(), a, r.PathValue("id"), r.PathValue("zaak"), body.Reden))
 	})
-	s.Handle("POST "+lijsten+"/{id}/goedkeuren", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
+	handle("POST "+lijsten+"/{id}/goedkeuren", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
 		return answer(w)(svc.Approve(r.Context(), a, r.PathValue("id")))
 	})
-	s.Handle("POST "+lijsten+"/{id}/annuleren", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
+	handle("POST "+lijsten+"/{id}/annuleren", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
 		var body reden
-		if err := httpapi.DecodeJSON(r.Body, &body); err != nil {
+		if err := server.DecodeJSON(r.Body, &body); err != nil {
 			return err
 		}
 		return answer(w)(svc.Cancel(r.Context(), a, r.PathValue("id"), body.Reden))
 	})
-	s.Handle("POST "+lijsten+"/{id}/uitvoeren", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
+	handle("POST "+lijsten+"/{id}/uitvoeren", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
 		u, err := svc.Execute(r.Context(), a, r.PathValue("id"))
 		if err != nil {
 			return err
 		}
-		httpapi.WriteJSON(w, http.StatusOK, u)
+		server.WriteJSON(w, http.StatusOK, u)
 		return nil
 	})
-	s.Handle("GET "+lijsten+"/{id}/verklaring", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
+	handle("GET "+lijsten+"/{id}/verklaring", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
 		v, err := svc.Verklaring(r.Context(), a, r.PathValue("id"))
 		if err != nil {
 			return err
@@ -198,6 +214,7 @@ func Register(s *httpapi.Server, svc *retention.Service) {
 		_, _ = w.Write(v.JSON)
 		return nil
 	})
+	return rs
 }
 
 // reden is the body of the steps that only need a reason.
@@ -211,7 +228,7 @@ func answer(w http.ResponseWriter) func(*retention.Lijst, error) error {
 		if err != nil {
 			return err
 		}
-		httpapi.WriteJSON(w, http.StatusOK, l)
+		server.WriteJSON(w, http.StatusOK, l)
 		return nil
 	}
 }

@@ -1,30 +1,26 @@
 package api_test
 
 import (
-	"log/slog"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/prometheus/client_golang/prometheus"
 	"go.yaml.in/yaml/v3"
 
 	"zaakarchief/dossier/httpapi"
 	"zaakarchief/retention/api"
 )
 
-// TestOpenAPIDocumentsEveryRetentionRoute checks that every route Register adds is in the
+// TestOpenAPIDocumentsEveryRetentionRoute checks that every route of the API is in the
 // daemon's OpenAPI document (dossier/httpapi/openapi.yaml) and that every $ref resolves.
 func TestOpenAPIDocumentsEveryRetentionRoute(t *testing.T) {
-	srv := httpapi.NewServer(nil, prometheus.NewRegistry(), slog.New(slog.DiscardHandler))
-	base := srv.Routes()
-	api.Register(srv, nil)
 	var registered []string
-	for _, r := range srv.Routes() {
-		if !slices.Contains(base, r) {
-			registered = append(registered, r)
-		}
+	for _, r := range api.New(nil).Routes() {
+		registered = append(registered, r.String())
+	}
+	if len(registered) == 0 {
+		t.Fatal("the API has no routes")
 	}
 	var doc struct {
 		Paths      map[string]map[string]any `yaml:"paths"`

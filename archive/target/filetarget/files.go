@@ -2,13 +2,16 @@ package filetarget
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"zaakarchief/archive/target/objstore"
 )
@@ -141,4 +144,45 @@ func mustRel(root, p string) string {
 		return p
 	}
 	return rel
+}
+
+// Sweep removes the temporary files (.tmp-*) that writes interrupted by a crash or a kill left
+// in the target, when they were last modified before before, and returns how many it removed.
+// A write in progress keeps its temporary file younger than that, so the caller picks before
+// well in the past of any write that may still run.
+func (t *Target) Sweep(ctx context.Context, before time.Time) (int, error) {
+	n := 0
+	err := filepath.WalkDir(t.root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if d.IsDir() || !strings.HasPrefix(d.Name(), ".tmp-") {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if !info.ModTime().Before(before) {
+			return nil
+		}
+		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		n++
+		return nil
+	})
+	if err != nil {
+		return n, fmt.Errorf("filetarget: sweep temporary files: %w", err)
+	}
+	return n, nil
 }

@@ -191,3 +191,48 @@ func TestURLNamesRoot(t *testing.T) {
 		t.Errorf("URL() = %q, want %q", tg.URL(), want)
 	}
 }
+
+// A kill between writing a temporary file and renaming it leaves .tmp-* files beside objects,
+// records and versions. Sweep removes the ones older than its time and nothing else.
+func TestSweepRemovesOldTemporaryFilesOnly(t *testing.T) {
+	tg := newTarget(t, filetarget.Options{})
+	ctx := t.Context()
+	data := []byte("inhoud")
+	sum := sha256.Sum256(data)
+	if _, err := tg.Put(ctx, "zaak-1/bestand", bytes.NewReader(data), int64(len(data)), objstore.PutOptions{SHA256: sum}); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-2 * time.Hour)
+	debris := []string{"zaak-1/.tmp-123", ".meta/zaak-1/.tmp-456", ".tmp-789"}
+	for _, rel := range debris {
+		p := filepath.Join(tg.Root(), filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o750); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("half"), 0o640); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(p, old, old); err != nil {
+			t.Fatal(err)
+		}
+	}
+	young := filepath.Join(tg.Root(), "zaak-1", ".tmp-busy")
+	if err := os.WriteFile(young, []byte("in progress"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	n, err := tg.Sweep(ctx, time.Now().Add(-time.Hour))
+	if err != nil || n != len(debris) {
+		t.Fatalf("Sweep = %d, %v; want %d", n, err, len(debris))
+	}
+	for _, rel := range debris {
+		if _, err := os.Stat(filepath.Join(tg.Root(), filepath.FromSlash(rel))); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%s is still there: %v", rel, err)
+		}
+	}
+	if _, err := os.Stat(young); err != nil {
+		t.Errorf("the temporary file of a write in progress was removed: %v", err)
+	}
+	if _, err := tg.Stat(ctx, "zaak-1/bestand"); err != nil {
+		t.Errorf("the object is gone after the sweep: %v", err)
+	}
+}

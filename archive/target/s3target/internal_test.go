@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/minio/minio-go/v7"
 
@@ -133,5 +134,58 @@ func TestServerRefusesPartWithWrongChecksum(t *testing.T) {
 	}
 	if _, err := tg.sendPart(ctx, "k", id, 1, chunk, sha256.Sum256(chunk)); err != nil {
 		t.Errorf("the same part with its right checksum: %v", err)
+	}
+}
+
+// A Put killed mid-upload leaves an incomplete multipart upload whose parts the bucket keeps.
+// Sweep aborts the ones started before its time under the target's prefix and leaves younger
+// ones (a write that may still be running) and completed objects alone.
+func TestSweepAbortsIncompleteUploadsStartedBefore(t *testing.T) {
+	tg := newInternalTarget(t)
+	ctx := t.Context()
+	data := []byte("een voltooid object")
+	sum := sha256.Sum256(data)
+	if _, err := tg.Put(ctx, "zaak-1/voltooid", bytes.NewReader(data), int64(len(data)), objstore.PutOptions{SHA256: sum}); err != nil {
+		t.Fatal(err)
+	}
+	start := func(key string) string {
+		id, err := tg.core.NewMultipartUpload(ctx, tg.bucket, key, minio.PutObjectOptions{UserMetadata: map[string]string{"x-amz-checksum-algorithm": "SHA256"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		chunk := make([]byte, MinPartSize)
+		if _, err := tg.sendPart(ctx, key, id, 1, chunk, sha256.Sum256(chunk)); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	start("zaak-1/afgebroken.bin")
+	start("zaak-2/afgebroken.bin")
+	uploads := func() []string {
+		res, err := tg.core.ListMultipartUploads(ctx, tg.bucket, "", "", "", "", 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var keys []string
+		for _, u := range res.Uploads {
+			keys = append(keys, u.Key)
+		}
+		return keys
+	}
+	if got := uploads(); len(got) != 2 {
+		t.Fatalf("before the sweep: uploads %v, want 2", got)
+	}
+	if n, err := tg.Sweep(ctx, time.Now().Add(-time.Hour)); err != nil || n != 0 {
+		t.Errorf("Sweep before the uploads started = %d, %v; want 0 (they may still be running)", n, err)
+	}
+	n, err := tg.Sweep(ctx, time.Now().Add(time.Second))
+	if err != nil || n != 2 {
+		t.Fatalf("Sweep = %d, %v; want 2 aborted", n, err)
+	}
+	if got := uploads(); len(got) != 0 {
+		t.Errorf("after the sweep: uploads %v remain", got)
+	}
+	if _, err := tg.Stat(ctx, "zaak-1/voltooid"); err != nil {
+		t.Errorf("the completed object is gone after the sweep: %v", err)
 	}
 }

@@ -250,3 +250,34 @@ func lockReason(info objstore.ObjectInfo) string {
 	}
 	return fmt.Sprintf("%s retention until %s", info.Retention.Mode, info.Retention.Until.Format(time.RFC3339))
 }
+
+// Sweep aborts the multipart uploads under the target's prefix that were started before before
+// and never completed or aborted (a process killed during a Put leaves them, and the bucket
+// keeps their parts, and bills them, until they are aborted). It returns how many it aborted.
+func (t *Target) Sweep(ctx context.Context, before time.Time) (int, error) {
+	prefix := ""
+	if t.prefix != "" {
+		prefix = t.prefix + "/"
+	}
+	n := 0
+	keyMarker, idMarker := "", ""
+	for {
+		res, err := t.core.ListMultipartUploads(ctx, t.bucket, prefix, keyMarker, idMarker, "", 1000)
+		if err != nil {
+			return n, t.wrap("list multipart uploads", prefix, err)
+		}
+		for _, u := range res.Uploads {
+			if !u.Initiated.Before(before) {
+				continue
+			}
+			if err := t.core.AbortMultipartUpload(ctx, t.bucket, u.Key, u.UploadID); err != nil {
+				return n, t.wrap("abort multipart upload "+u.UploadID, t.keyOf(u.Key), err)
+			}
+			n++
+		}
+		if !res.IsTruncated {
+			return n, nil
+		}
+		keyMarker, idMarker = res.NextKeyMarker, res.NextUploadIDMarker
+	}
+}

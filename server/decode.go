@@ -1,0 +1,89 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"sort"
+	"strings"
+
+	"zaakarchief/dossier"
+)
+
+// MaxJSONBody limits a JSON request body (or the metadata part of an upload): 1 MiB.
+const MaxJSONBody = 1 << 20
+
+// DecodeJSON reads a JSON body into v strictly: unknown fields, trailing data and wrong types
+// are 400 with the field named; a body over MaxJSONBody is 413.
+func DecodeJSON(r io.Reader, v any) error {
+	body, err := io.ReadAll(io.LimitReader(r, MaxJSONBody+1))
+	if err != nil {
+		return &dossier.Fout{Kind: dossier.ErrInvalid, Detail: "the body could not be read: " + err.Error()}
+	}
+	if len(body) > MaxJSONBody {
+		return &dossier.Fout{Kind: dossier.ErrTooLarge, Detail: fmt.Sprintf("a JSON body may hold at most %d bytes", MaxJSONBody)}
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		err = jsonError(err)
+		var f *dossier.Fout
+		if errors.As(err, &f) && f.Field == "" {
+			f.Field = faultyField(body, v)
+		}
+		return err
+	}
+	if dec.More() {
+		return &dossier.Fout{Kind: dossier.ErrInvalid, Detail: "the body holds more than one JSON value"}
+	}
+	return nil
+}
+
+// faultyField finds the member of a JSON object that does not decode into a value of v's type
+// on its own: errors of a field's own decoder (a date, a time) do not name the field.
+func faultyField(body []byte, v any) string {
+	t := reflect.TypeOf(v)
+	var obj map[string]json.RawMessage
+	if t == nil || t.Kind() != reflect.Pointer || json.Unmarshal(body, &obj) != nil {
+		return ""
+	}
+	keys := make([]string, 0, len(obj))
+	for k := range obj {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		one, err := json.Marshal(map[string]json.RawMessage{k: obj[k]})
+		if err != nil {
+			return ""
+		}
+		if json.Unmarshal(one, reflect.New(t.Elem()).Interface()) != nil {
+			return k
+		}
+	}
+	return ""
+}
+
+func jsonError(err error) error {
+	var te *json.UnmarshalTypeError
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &te):
+		return &dossier.Fout{Kind: dossier.ErrInvalid, Field: te.Field, Detail: fmt.Sprintf("must be a JSON %s", te.Type)}
+	case errors.As(err, &se):
+		return &dossier.Fout{Kind: dossier.ErrInvalid, Detail: fmt.Sprintf("malformed JSON at byte %d: %v", se.Offset, err)}
+	case errors.Is(err, io.EOF):
+		return &dossier.Fout{Kind: dossier.ErrInvalid, Detail: "the body is empty; a JSON object is expected"}
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return &dossier.Fout{Kind: dossier.ErrInvalid, Field: field, Detail: "is not a known field"}
+	}
+	var f *dossier.Fout
+	if errors.As(err, &f) {
+		return err
+	}
+	return &dossier.Fout{Kind: dossier.ErrInvalid, Detail: err.Error()}
+}
