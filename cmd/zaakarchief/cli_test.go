@@ -37,7 +37,7 @@ type kccStatus struct {
 	Geschiedenis []json.RawMessage `json:"geschiedenis"`
 }
 
-func (d *daemon) checkKCC(kcc, zaak string, volgnummer int) {
+func (d *proc) checkKCC(kcc, zaak string, volgnummer int) {
 	d.t.Helper()
 	body := d.get(kcc, "/api/v1/zaken/"+zaak+"/status")
 	var s kccStatus
@@ -56,7 +56,7 @@ func (d *daemon) checkKCC(kcc, zaak string, volgnummer int) {
 // application, hands over to the omgevingsdienst, which records its advice and draft decision
 // and hands back; the gemeente records the besluit and the resultaat and closes the zaak. The
 // KCC sees one status throughout. It returns the zaak and the documents' SHA-256 by id.
-func seedScenario(t *testing.T, d *daemon, gemeente, od, kcc string) (string, map[string]string) {
+func seedScenario(t *testing.T, d *proc, gemeente, od, kcc string) (string, map[string]string) {
 	t.Helper()
 	var z struct {
 		Identificatie string `json:"identificatie"`

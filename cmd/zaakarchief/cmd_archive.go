@@ -2,67 +2,17 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"strings"
 	"text/tabwriter"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/robfig/cron/v3"
 	"github.com/spf13/pflag"
 
 	"zaakarchief/archive"
-	"zaakarchief/archive/target"
-	"zaakarchief/cmd/zaakarchief/config"
 	"zaakarchief/dossier"
 )
-
-// newArchiver builds the archiver over the app's stores from the archive configuration; its
-// metrics go to reg (nil: none). It connects to no target yet: each run opens them.
-func newArchiver(ctx context.Context, a *app, env *environment, reg prometheus.Registerer) (*archive.Archiver, error) {
-	c := a.cfg.Archive
-	if err := archive.Migrate(ctx, a.db); err != nil {
-		return nil, err
-	}
-	url := c.Target
-	if url == "" {
-		data, err := filepath.Abs(a.cfg.Data)
-		if err != nil {
-			return nil, fmt.Errorf("config: data directory: %w", err)
-		}
-		url = "file://" + filepath.ToSlash(filepath.Join(data, "archief"))
-	}
-	mode := target.RetentionMode(strings.ToUpper(c.LockMode))
-	if !mode.Valid() {
-		return nil, fmt.Errorf("config: archive.lock_mode %q is not COMPLIANCE or GOVERNANCE", c.LockMode)
-	}
-	o := archive.Options{DB: a.db, Dossier: a.svc, Afspraak: a.afspraak, Target: opener(url, c.S3, env.getenv),
-		LockMode: mode, Workers: c.Workers, Registerer: reg, Now: a.svc.Now, Location: a.svc.Location(), Logger: a.log}
-	if a.retention != nil {
-		o.Holds = a.retention.Bevroren
-		ob := a.retention.Instellingen().Overbrenging
-		o.Overbrenging = &ob
-	}
-	if c.EDepot != "" {
-		o.EDepot = opener(c.EDepot, c.EDepotS3, env.getenv)
-	}
-	return archive.New(o)
-}
-
-// opener opens the target url with the S3 settings, the AWS_* environment as fallback.
-func opener(url string, s config.S3, getenv func(string) string) archive.Opener {
-	tls := true
-	if s.TLS != nil {
-		tls = *s.TLS
-	}
-	cfg := target.Config{Endpoint: s.Endpoint, Region: s.Region, AccessKey: s.AccessKey, SecretKey: s.SecretKey, UseTLS: tls,
-		CreateBucket: s.CreateBucket, PartSize: s.PartSize, MaxRetries: s.MaxRetries, Getenv: getenv}
-	return func(ctx context.Context) (target.Target, error) { return target.Open(ctx, url, cfg) }
-}
 
 // progressFor draws a progress bar when stdout is a terminal and logs one line per zaak
 // otherwise.
@@ -72,7 +22,7 @@ func progressFor(env *environment, a *app) archive.Progress {
 			return archive.NewBar(f)
 		}
 	}
-	return archive.LogProgress{Log: a.log}
+	return archive.LogProgress{Log: a.Log}
 }
 
 // archiveCmd builds an archive command that opens the data directory and the archiver.
@@ -97,16 +47,12 @@ func archiveCmd(name, summary string, flags func(fs *pflag.FlagSet),
 			if err != nil {
 				return err
 			}
-			a, err := openApp(ctx, cfg, newLogger(env, logFormat))
+			a, err := openApp(ctx, env, cfg, newLogger(env, logFormat))
 			if err != nil {
 				return err
 			}
 			defer a.Close()
-			arch, err := newArchiver(ctx, a, env, nil)
-			if err != nil {
-				return err
-			}
-			return run(ctx, env, a, arch)
+			return run(ctx, env, a, a.Archiver)
 		},
 	}
 }
@@ -201,65 +147,4 @@ func humanBytes(n int64) string {
 		return fmt.Sprintf("%.1f kB", float64(n)/1e3)
 	}
 	return fmt.Sprintf("%d B", n)
-}
-
-// startArchiveJobs schedules archive runs and fixity checks in serve. A job that finds the
-// other (or a CLI run) holding the lock skips its turn; stop waits for a running job, which
-// ends once ctx is cancelled.
-func startArchiveJobs(ctx context.Context, a *app, arch *archive.Archiver) (stop func(), err error) {
-	c := a.cfg.Archive
-	l := archiveCronLogger{a}
-	cr := cron.New(cron.WithLocation(a.svc.Location()), cron.WithLogger(l), cron.WithChain(cron.Recover(l), cron.SkipIfStillRunning(l)))
-	sample := c.VerifySample
-	jobs := []struct {
-		name, spec string
-		run        func()
-	}{
-		{"archive run", c.Schedule, func() {
-			_, err := arch.Run(ctx, archive.LogProgress{Log: a.log})
-			logJob(a, "archive run", err)
-		}},
-		{"archive verify", c.VerifySchedule, func() {
-			_, err := arch.Verify(ctx, archive.VerifyOptions{SamplePercent: sample, Progress: archive.LogProgress{Log: a.log}})
-			logJob(a, "archive verify", err)
-		}},
-	}
-	n := 0
-	for _, j := range jobs {
-		spec := j.spec
-		if strings.EqualFold(spec, "off") {
-			a.log.Info(j.name + " job disabled")
-			continue
-		}
-		if _, err := cr.AddFunc(spec, j.run); err != nil {
-			return nil, fmt.Errorf("config: %s schedule %q: %w", j.name, spec, err)
-		}
-		a.log.Info(j.name+" job scheduled", "schedule", spec)
-		n++
-	}
-	if n == 0 {
-		return func() {}, nil
-	}
-	cr.Start()
-	return func() { <-cr.Stop().Done() }, nil
-}
-
-func logJob(a *app, name string, err error) {
-	switch {
-	case errors.Is(err, archive.ErrBusy):
-		a.log.Info(name+" skipped: another run holds the lock", "err", err)
-	case err != nil:
-		a.log.Error(name, "err", err)
-	}
-}
-
-// archiveCronLogger sends the scheduler's messages to slog.
-type archiveCronLogger struct{ a *app }
-
-// Info logs the scheduler's routine messages at debug level.
-func (l archiveCronLogger) Info(msg string, kv ...any) { l.a.log.Debug("cron: "+msg, kv...) }
-
-// Error logs the scheduler's errors.
-func (l archiveCronLogger) Error(err error, msg string, kv ...any) {
-	l.a.log.Error("cron: "+msg, append(kv, "err", err)...)
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-
 )
 
 func auditVerifyCommand() *command {
@@ -18,7 +17,7 @@ func auditVerifyCommand() *command {
 				return err
 			}
 			defer a.Close()
-			breaks, n, err := a.svc.VerifyAudit(ctx)
+			breaks, n, err := a.Dossier.VerifyAudit(ctx)
 			if err != nil {
 				return err
 			}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"os/user"
-	"zaakarchief/archive"
 
 	"github.com/spf13/pflag"
 
@@ -33,12 +32,12 @@ func (f *exportAs) actor(ctx context.Context, env *environment, a *app) (dossier
 		tok = env.getenv("ZAAKARCHIEF_TOKEN")
 	}
 	if tok != "" {
-		return a.svc.Authenticate(ctx, tok)
+		return a.Dossier.Authenticate(ctx, tok)
 	}
 	if f.organisatie == "" {
 		return dossier.Actor{}, usageError{"export: give --token or --organisation (who exports is recorded in the audit trail)"}
 	}
-	if _, ok := a.afspraak.Organisatie(f.organisatie); !ok {
+	if _, ok := a.Afspraak.Organisatie(f.organisatie); !ok {
 		return dossier.Actor{}, fmt.Errorf("export: %q is not an organisation of the agreement", f.organisatie)
 	}
 	who := "cli"
@@ -46,12 +45,6 @@ func (f *exportAs) actor(ctx context.Context, env *environment, a *app) (dossier
 		who = "cli:" + u.Username
 	}
 	return dossier.Actor{Organisatie: f.organisatie, Rol: f.rol, TokenID: who}, nil
-}
-
-// newExporter builds the exporter of an opened data directory; the archiver gives the MDTO the
-// archive writes.
-func newExporter(a *app, arch *archive.Archiver) (*export.Exporter, error) {
-	return export.New(export.Options{Service: a.svc, Retention: a.retention, MDTO: arch, Clearance: a.cfg.Export.Clearance, Logger: a.log})
 }
 
 func exportCommand() *command {
@@ -114,14 +107,7 @@ func exportCommand() *command {
 			if err != nil {
 				return err
 			}
-			arch, err := newArchiver(ctx, a, env, nil)
-			if err != nil {
-				return err
-			}
-			ex, err := newExporter(a, arch)
-			if err != nil {
-				return err
-			}
+			ex := a.Exporter
 			if zaak != "" {
 				res, err := ex.ExportFile(ctx, actor, zaak, out)
 				if err != nil {

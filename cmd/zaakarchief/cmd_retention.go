@@ -3,112 +3,22 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"strings"
 	"text/tabwriter"
 
-	"github.com/robfig/cron/v3"
 	"github.com/spf13/pflag"
 
-	"zaakarchief/archive"
-	"zaakarchief/archive/target"
-	"zaakarchief/cmd/zaakarchief/config"
 	"zaakarchief/configs"
 	"zaakarchief/dossier"
 	"zaakarchief/dossier/afspraak"
 	"zaakarchief/retention"
 )
 
-// retentionWiring is what openApp builds for retention before the database opens, so that a bad
-// agreement or setting changes nothing.
-type retentionWiring struct {
-	lijsten  *retention.Lijsten
-	inst     retention.Instellingen
-	bepaler  *retention.Bepaler
-	schedule string
-}
-
-// newRetentionWiring checks the agreement's retention rules against the selectielijsten and
-// parses the retention settings and the job's schedule.
-func newRetentionWiring(cfg config.Config, ag *afspraak.Afspraak) (*retentionWiring, error) {
-	rw := &retentionWiring{lijsten: retention.NewLijsten(configs.FS), schedule: cfg.Retention.ProposeSchedule}
-	if errs := blocking(retention.CheckAfspraak(ag, rw.lijsten.Lijst)); len(errs) > 0 {
-		return nil, fmt.Errorf("agreement has %d retention errors (run 'zaakarchief agreement check'): %v", len(errs), errs[0])
-	}
-	inst, err := retention.Config{
-		OverbrengingTermijn:          cfg.Retention.OverbrengingTermijn,
-		OverbrengingTermijnNieuweWet: cfg.Retention.OverbrengingTermijnNieuweWet,
-		NieuweArchiefwetVanaf:        cfg.Retention.NieuweArchiefwetVanaf,
-		Wachttijd:                    cfg.Retention.Wachttijd,
-	}.Parse()
-	if err != nil {
-		return nil, fmt.Errorf("config: %w", err)
-	}
-	rw.inst = inst
-	rw.bepaler, err = retention.NewBepaler(retention.BepalerOptions{Afspraak: ag, Lijsten: rw.lijsten, Overbrenging: inst.Overbrenging})
-	return rw, err
-}
-
-// service builds the retention service over the dossier service.
-func (rw *retentionWiring) service(svc *dossier.Service, log *slog.Logger) (*retention.Service, error) {
-	return retention.New(retention.Options{Dossier: svc, Bepaler: rw.bepaler, Lijsten: rw.lijsten, Instellingen: rw.inst, Logger: log})
-}
-
-// archivePakketten lets an execution delete archived copies through the archiver; a refusal by
-// object lock or legal hold becomes retention.ErrPakketBewaard (the zaak stays, its item fails),
-// any other error stops the execution until a later run.
-type archivePakketten struct{ arch *archive.Archiver }
-
-func (p archivePakketten) VerwijderPakket(ctx context.Context, zaak string) error {
-	err := p.arch.VerwijderPakket(ctx, zaak)
-	if errors.Is(err, target.ErrLocked) {
-		return fmt.Errorf("%w: %w", retention.ErrPakketBewaard, err)
-	}
-	return err
-}
-
 // retentionCheck is the 'agreement check' pass that checks retention against the selectielijst.
 func retentionCheck(a *afspraak.Afspraak) ([]afspraak.Fout, error) {
 	return retention.CheckAfspraak(a, retention.NewLijsten(configs.FS).Lijst), nil
-}
-
-// startRetentionJob schedules the retention job in serve: execute approved lists past their
-// waiting period, then propose a new list. A run that is still busy when the next is due is
-// skipped, so two never overlap. stop waits for a running job, which ends between two zaken
-// once ctx is cancelled.
-func startRetentionJob(ctx context.Context, a *app) (stop func(), err error) {
-	spec := a.cfg.Retention.ProposeSchedule
-	if strings.EqualFold(spec, "off") {
-		a.log.Info("retention job disabled")
-		return func() {}, nil
-	}
-	l := cronLogger{a.log}
-	c := cron.New(cron.WithLocation(a.svc.Location()), cron.WithLogger(l), cron.WithChain(cron.Recover(l), cron.SkipIfStillRunning(l)))
-	if _, err := c.AddFunc(spec, func() {
-		v, err := a.retention.Job(ctx)
-		switch {
-		case err != nil:
-			a.log.Error("retention job", "err", err)
-		case v.Lijst != nil:
-			a.log.Info("retention job proposed a destruction list", "lijst", v.Lijst.ID, "zaken", v.Opgenomen)
-		}
-	}); err != nil {
-		return nil, fmt.Errorf("retention job %q: %w", spec, err)
-	}
-	c.Start()
-	a.log.Info("retention job scheduled", "schedule", spec)
-	return func() { <-c.Stop().Done() }, nil
-}
-
-// cronLogger sends the scheduler's messages to slog.
-type cronLogger struct{ log *slog.Logger }
-
-func (l cronLogger) Info(msg string, kv ...any) { l.log.Debug("cron: "+msg, kv...) }
-func (l cronLogger) Error(err error, msg string, kv ...any) {
-	l.log.Error("cron: "+msg, append(kv, "err", err)...)
 }
 
 // retentionAs is the flag that says who acts: a token, or without one the daemon itself
@@ -127,7 +37,7 @@ func (f *retentionAs) actor(ctx context.Context, env *environment, a *app) (doss
 	if tok == "" {
 		return retention.Systeem, nil
 	}
-	return a.svc.Authenticate(ctx, tok)
+	return a.Dossier.Authenticate(ctx, tok)
 }
 
 // retentionCmd builds a retention command that opens the data directory and resolves the actor.
@@ -184,7 +94,7 @@ func retentionExplainCommand() *command {
 	return retentionCmd("retention explain", "Explain a zaak's retention: derivation step by step, overrides, holds, transfer date, lists",
 		"ZAAK", func(fs *pflag.FlagSet) { fs.BoolVar(&asJSON, "json", false, "print JSON instead of text") }, [2]int{1, 1},
 		func(ctx context.Context, env *environment, a *app, actor dossier.Actor, args []string) error {
-			u, err := a.retention.Explain(ctx, actor, args[0])
+			u, err := a.Retention.Explain(ctx, actor, args[0])
 			if err != nil {
 				return err
 			}
@@ -270,7 +180,7 @@ func retentionOverrideCommand() *command {
 			if err != nil {
 				return err
 			}
-			o, err := a.retention.Override(ctx, actor, args[0], retention.Overschrijving{Archiefnominatie: nominatie, Archiefactiedatum: d, Reden: reden})
+			o, err := a.Retention.Override(ctx, actor, args[0], retention.Overschrijving{Archiefnominatie: nominatie, Archiefactiedatum: d, Reden: reden})
 			if err != nil {
 				return err
 			}
@@ -283,7 +193,7 @@ func retentionProposeCommand() *command {
 	return retentionCmd("retention propose", "Put every zaak due for destruction (not on hold, not on an open list) on a new destruction list",
 		"", nil, [2]int{0, 0},
 		func(ctx context.Context, env *environment, a *app, actor dossier.Actor, args []string) error {
-			v, err := a.retention.Propose(ctx, actor)
+			v, err := a.Retention.Propose(ctx, actor)
 			if err != nil {
 				return err
 			}
@@ -322,7 +232,7 @@ func retentionHoldAddCommand() *command {
 			if n.Einddatum, err = datumFlag(eind, "until"); err != nil {
 				return err
 			}
-			h, err := a.retention.AddHold(ctx, actor, n)
+			h, err := a.Retention.AddHold(ctx, actor, n)
 			if err != nil {
 				return err
 			}
@@ -339,7 +249,7 @@ func retentionHoldListCommand() *command {
 			fs.BoolVar(&asJSON, "json", false, "print JSON instead of a table")
 		}, [2]int{0, 0},
 		func(ctx context.Context, env *environment, a *app, actor dossier.Actor, args []string) error {
-			hs, err := a.retention.Holds(ctx, actor, alle)
+			hs, err := a.Retention.Holds(ctx, actor, alle)
 			if err != nil {
 				return err
 			}
@@ -368,7 +278,7 @@ func retentionHoldReleaseCommand() *command {
 	return retentionCmd("retention hold release", "Lift a hold (recordmanager), with a reason",
 		"ID", func(fs *pflag.FlagSet) { fs.StringVar(&reden, "reason", "", "why the hold is lifted (required)") }, [2]int{1, 1},
 		func(ctx context.Context, env *environment, a *app, actor dossier.Actor, args []string) error {
-			h, err := a.retention.ReleaseHold(ctx, actor, args[0], reden)
+			h, err := a.Retention.ReleaseHold(ctx, actor, args[0], reden)
 			if err != nil {
 				return err
 			}

@@ -21,7 +21,7 @@ func retentionListShowCommand() *command {
 		"[ID]", func(fs *pflag.FlagSet) { fs.BoolVar(&asJSON, "json", false, "print JSON instead of text") }, [2]int{0, 1},
 		func(ctx context.Context, env *environment, a *app, actor dossier.Actor, args []string) error {
 			if len(args) == 0 {
-				ls, err := a.retention.Lijsten(ctx, actor)
+				ls, err := a.Retention.Lijsten(ctx, actor)
 				if err != nil {
 					return err
 				}
@@ -39,7 +39,7 @@ func retentionListShowCommand() *command {
 				}
 				return tw.Flush()
 			}
-			l, err := a.retention.Lijst(ctx, actor, args[0])
+			l, err := a.Retention.Lijst(ctx, actor, args[0])
 			if err != nil {
 				return err
 			}
@@ -100,7 +100,7 @@ func lijstStep(name, summary, usage string, flags func(fs *pflag.FlagSet), nargs
 func retentionListSubmitCommand() *command {
 	return lijstStep("retention list submit", "Hand a new destruction list to the archivaris for review (recordmanager)", "ID", nil, [2]int{1, 1},
 		func(ctx context.Context, a *app, actor dossier.Actor, args []string) (*retention.Lijst, error) {
-			return a.retention.Submit(ctx, actor, args[0])
+			return a.Retention.Submit(ctx, actor, args[0])
 		})
 }
 
@@ -124,7 +124,7 @@ func retentionListReviewCommand() *command {
 			case rest && len(zaken) > 0:
 				return nil, usageError{"retention list review: give zaken or --remaining, not both"}
 			case rest:
-				l, err := a.retention.Lijst(ctx, actor, args[0])
+				l, err := a.Retention.Lijst(ctx, actor, args[0])
 				if err != nil {
 					return nil, err
 				}
@@ -143,7 +143,7 @@ func retentionListReviewCommand() *command {
 			for i, z := range zaken {
 				bs[i] = retention.Beoordeling{Zaak: z, Beoordeling: antwoord, Reden: reden, Archiefactiedatum: d}
 			}
-			return a.retention.Review(ctx, actor, args[0], bs)
+			return a.Retention.Review(ctx, actor, args[0], bs)
 		})
 }
 
@@ -152,14 +152,14 @@ func retentionListRemoveCommand() *command {
 	return lijstStep("retention list remove", "Take a zaak off a destruction list before approval (recordmanager), with a reason",
 		"ID ZAAK", func(fs *pflag.FlagSet) { fs.StringVar(&reden, "reason", "", "why (required)") }, [2]int{2, 2},
 		func(ctx context.Context, a *app, actor dossier.Actor, args []string) (*retention.Lijst, error) {
-			return a.retention.RemoveItem(ctx, actor, args[0], args[1], reden)
+			return a.Retention.RemoveItem(ctx, actor, args[0], args[1], reden)
 		})
 }
 
 func retentionListApproveCommand() *command {
 	return lijstStep("retention list approve", "Approve a reviewed destruction list (archivaris); the waiting period starts", "ID", nil, [2]int{1, 1},
 		func(ctx context.Context, a *app, actor dossier.Actor, args []string) (*retention.Lijst, error) {
-			return a.retention.Approve(ctx, actor, args[0])
+			return a.Retention.Approve(ctx, actor, args[0])
 		})
 }
 
@@ -168,7 +168,7 @@ func retentionListCancelCommand() *command {
 	return lijstStep("retention list cancel", "Cancel a destruction list before its execution starts, with a reason",
 		"ID", func(fs *pflag.FlagSet) { fs.StringVar(&reden, "reason", "", "why (required)") }, [2]int{1, 1},
 		func(ctx context.Context, a *app, actor dossier.Actor, args []string) (*retention.Lijst, error) {
-			return a.retention.Cancel(ctx, actor, args[0], reden)
+			return a.Retention.Cancel(ctx, actor, args[0], reden)
 		})
 }
 
@@ -176,13 +176,8 @@ func retentionListExecuteCommand() *command {
 	return retentionCmd("retention list execute", "Destroy the zaken of an approved list past its waiting period; run again to resume",
 		"ID", nil, [2]int{1, 1},
 		func(ctx context.Context, env *environment, a *app, actor dossier.Actor, args []string) error {
-			// Archived copies go first: without the archive configured, execution must not run.
-			arch, err := newArchiver(ctx, a, env, nil)
-			if err != nil {
-				return err
-			}
-			a.retention.SetPakketten(archivePakketten{arch})
-			u, err := a.retention.Execute(ctx, actor, args[0])
+			// Archived copies go first, through the daemon's archiver.
+			u, err := a.Retention.Execute(ctx, actor, args[0])
 			if err != nil {
 				return err
 			}
@@ -212,7 +207,7 @@ func retentionListCertificateCommand() *command {
 			if format != "html" && format != "json" {
 				return usageError{fmt.Sprintf("retention list certificate: --format %q: want html or json", format)}
 			}
-			v, err := a.retention.Verklaring(ctx, actor, args[0])
+			v, err := a.Retention.Verklaring(ctx, actor, args[0])
 			if err != nil {
 				return err
 			}
@@ -235,7 +230,7 @@ func retentionListCertificateCommand() *command {
 func retentionListLogCommand() *command {
 	return retentionCmd("retention list log", "Print the log of a destruction list: every step, who and when", "ID", nil, [2]int{1, 1},
 		func(ctx context.Context, env *environment, a *app, actor dossier.Actor, args []string) error {
-			log, err := a.retention.Logboek(ctx, actor, args[0])
+			log, err := a.Retention.Logboek(ctx, actor, args[0])
 			if err != nil {
 				return err
 			}

@@ -16,7 +16,7 @@ import (
 
 // closeZaak registers a zaak with the daemon, runs it through every phase and closes it with
 // resultaat; it returns the identificatie.
-func closeZaak(t *testing.T, d *daemon, gemeente, od, omschrijving, resultaat string) string {
+func closeZaak(t *testing.T, d *proc, gemeente, od, omschrijving, resultaat string) string {
 	t.Helper()
 	var z struct{ Identificatie string }
 	d.post(gemeente, "/api/v1/zaken", map[string]any{"zaaktype": zaaktypeOV, "omschrijving": omschrijving}, http.StatusCreated, &z)

@@ -9,12 +9,8 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/spf13/pflag"
 
-	"zaakarchief/dossier/httpapi"
-	retentionapi "zaakarchief/retention/api"
 	"zaakarchief/server"
 )
 
@@ -41,17 +37,15 @@ func serveCommand() *command {
 				cfg.Listen = listen
 			}
 			log := newLogger(env, logFormat)
-			a, err := openApp(ctx, cfg, log)
+			a, err := openApp(ctx, env, cfg, log)
 			if err != nil {
 				return err
 			}
 			defer a.Close()
-
-			srv, stop, err := buildDaemon(ctx, a, env, log)
-			if err != nil {
+			if err := a.Start(ctx); err != nil {
 				return err
 			}
-			defer stop()
+			srv := a.Server
 
 			ln, err := net.Listen("tcp", cfg.Listen)
 			if err != nil {
@@ -59,7 +53,7 @@ func serveCommand() *command {
 			}
 			hs := server.NewHTTPServer(cfg.Listen, srv)
 			hs.BaseContext = func(net.Listener) context.Context { return context.WithoutCancel(ctx) }
-			log.Info("zaakarchief serving", "listen", ln.Addr().String(), "data", cfg.Data, "agreement", a.afspraak.Naam)
+			log.Info("zaakarchief serving", "listen", ln.Addr().String(), "data", cfg.Data, "agreement", a.Afspraak.Naam)
 			errc := make(chan error, 1)
 			go func() { errc <- hs.Serve(ln) }()
 			select {
@@ -77,52 +71,6 @@ func serveCommand() *command {
 			return nil
 		},
 	}
-}
-
-// buildDaemon builds the daemon's HTTP server, mounts the routes of every package on it and
-// starts the scheduled jobs behind it; stop ends the jobs.
-func buildDaemon(ctx context.Context, a *app, env *environment, log *slog.Logger) (srv *server.Server, stop func(), err error) {
-	var stops []func()
-	stop = func() {
-		for i := len(stops) - 1; i >= 0; i-- {
-			stops[i]()
-		}
-	}
-	defer func() {
-		if err != nil {
-			stop()
-		}
-	}()
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	srv = server.New(a.svc, reg, log)
-	srv.Mount(httpapi.New(a.svc, log).Routes(), retentionapi.New(a.retention).Routes())
-	stopRetention, err := startRetentionJob(ctx, a)
-	if err != nil {
-		return nil, nil, err
-	}
-	stops = append(stops, stopRetention)
-	arch, err := newArchiver(ctx, a, env, reg)
-	if err != nil {
-		return nil, nil, err
-	}
-	exp, err := newExporter(a, arch)
-	if err != nil {
-		return nil, nil, err
-	}
-	srv.Mount(arch.Routes(), exp.Routes())
-	a.retention.SetPakketten(archivePakketten{arch})
-	stopArchive, err := startArchiveJobs(ctx, a, arch)
-	if err != nil {
-		return nil, nil, err
-	}
-	stops = append(stops, stopArchive)
-	stopCollector, err := startCollector(ctx, a, env, srv, reg)
-	if err != nil {
-		return nil, nil, err
-	}
-	stops = append(stops, stopCollector)
-	return srv, stop, nil
 }
 
 func newLogger(env *environment, format string) *slog.Logger {

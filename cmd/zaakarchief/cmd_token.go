@@ -31,7 +31,7 @@ func tokenCreateCommand() *command {
 				return err
 			}
 			defer a.Close()
-			t, secret, err := a.svc.CreateToken(ctx, org, rol, omschrijving)
+			t, secret, err := a.Dossier.CreateToken(ctx, org, rol, omschrijving)
 			if err != nil {
 				return err
 			}
@@ -54,7 +54,7 @@ func tokenListCommand() *command {
 				return err
 			}
 			defer a.Close()
-			tokens, err := a.svc.ListTokens(ctx)
+			tokens, err := a.Dossier.ListTokens(ctx)
 			if err != nil {
 				return err
 			}
@@ -88,7 +88,7 @@ func tokenRevokeCommand() *command {
 				return err
 			}
 			defer a.Close()
-			if err := a.svc.RevokeToken(ctx, args[0]); err != nil {
+			if err := a.Dossier.RevokeToken(ctx, args[0]); err != nil {
 				return err
 			}
 			fmt.Fprintf(env.stdout, "token %s revoked\n", args[0])
@@ -103,5 +103,5 @@ func openData(ctx context.Context, env *environment, df *dataFlags) (*app, error
 	if err != nil {
 		return nil, err
 	}
-	return openApp(ctx, cfg, newLogger(env, "text"))
+	return openApp(ctx, env, cfg, newLogger(env, "text"))
 }

@@ -6,41 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
-	"path/filepath"
-	"strings"
-	"sync"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/robfig/cron/v3"
 	"github.com/spf13/pflag"
 
+	"zaakarchief/cmd/zaakarchief/daemon"
 	"zaakarchief/dossier/afspraak"
 	"zaakarchief/dossier/zgw"
-	"zaakarchief/server"
 )
-
-const (
-	// zgwSinceMargin is how far back before the previous pass an incremental pass looks, for
-	// clocks that differ and changes registered late.
-	zgwSinceMargin = time.Hour
-)
-
-// newCollector builds the collector on an opened data directory.
-func newCollector(ctx context.Context, a *app, env *environment, reg prometheus.Registerer) (*zgw.Collector, error) {
-	if err := zgw.Migrate(ctx, a.db); err != nil {
-		return nil, err
-	}
-	spool := filepath.Join(a.cfg.Data, "tmp")
-	if err := os.MkdirAll(spool, 0o750); err != nil {
-		return nil, fmt.Errorf("collector spool: %w", err)
-	}
-	c := a.cfg.ZGW
-	return zgw.New(zgw.Options{Service: a.svc, Getenv: env.getenv, Registerer: reg, Logger: a.log, Workers: c.Workers,
-		Retry: zgw.Retry{Attempts: c.Retries}, Timeout: c.Timeout, Debounce: c.Debounce, SpoolDir: spool,
-		LockFile: filepath.Join(a.cfg.Data, "zgw.lock")})
-}
 
 // parseSince reads --since: an RFC 3339 time, a date, or a duration back from now (24h).
 func parseSince(s string, now time.Time, loc *time.Location) (time.Time, error) {
@@ -89,19 +62,16 @@ func zgwSyncCommand() *command {
 			if verbose {
 				level = slog.LevelInfo
 			}
-			a, err := openApp(ctx, cfg, slog.New(slog.NewTextHandler(env.stderr, &slog.HandlerOptions{Level: level})))
+			a, err := openApp(ctx, env, cfg, slog.New(slog.NewTextHandler(env.stderr, &slog.HandlerOptions{Level: level})))
 			if err != nil {
 				return err
 			}
 			defer a.Close()
-			t, err := parseSince(since, time.Now(), a.svc.Location())
+			t, err := parseSince(since, time.Now(), a.Dossier.Location())
 			if err != nil {
 				return err
 			}
-			coll, err := newCollector(ctx, a, env, nil)
-			if err != nil {
-				return err
-			}
+			coll := a.Collector
 			if len(coll.Bronnen()) == 0 {
 				return errors.New("the agreement names no bron: no organisation has a ZGW source to collect from")
 			}
@@ -126,25 +96,11 @@ func zgwSyncCommand() *command {
 				return err
 			}
 			if !rap.OK() {
-				return fmt.Errorf("sync incomplete: %s; the next pass retries", onvolledig(rap))
+				return fmt.Errorf("sync incomplete: %s; the next pass retries", daemon.Onvolledig(rap))
 			}
 			return nil
 		},
 	}
-}
-
-// onvolledig says in a few words what a pass did not complete.
-func onvolledig(rap *zgw.Rapport) string {
-	var delen []string
-	for _, b := range rap.Bronnen {
-		if b.Fout != "" {
-			delen = append(delen, "source "+b.Organisatie+" failed")
-		}
-	}
-	if n := rap.Tel(zgw.MeldingFout); n > 0 {
-		delen = append(delen, fmt.Sprintf("%d zaken failed", n))
-	}
-	return strings.Join(delen, ", ")
 }
 
 func zgwMapCommand() *command {
@@ -185,88 +141,4 @@ func zgwMapCommand() *command {
 			return v.WriteYAML(env.stdout, time.Now())
 		},
 	}
-}
-
-// startCollector registers the collector's routes and, when the agreement names sources, runs
-// the notification worker and the scheduled passes until ctx ends: incremental passes (zaken
-// changed since the previous pass) and full passes. stop waits for them.
-func startCollector(ctx context.Context, a *app, env *environment, srv *server.Server, reg prometheus.Registerer) (stop func(), err error) {
-	coll, err := newCollector(ctx, a, env, reg)
-	if err != nil {
-		return nil, err
-	}
-	srv.Mount(coll.Routes())
-	if len(coll.Bronnen()) == 0 {
-		a.log.Info("no ZGW sources in the agreement: the collector is idle")
-		return func() {}, nil
-	}
-	c := a.cfg.ZGW
-	l := zgwCronLogger{a}
-	cr := cron.New(cron.WithLocation(a.svc.Location()), cron.WithLogger(l), cron.WithChain(cron.Recover(l), cron.SkipIfStillRunning(l)))
-	var mu sync.Mutex
-	var last time.Time
-	pass := func(name string, incremental bool) func() {
-		return func() {
-			mu.Lock()
-			o := zgw.SyncOptions{}
-			if incremental && !last.IsZero() {
-				o.Sinds = last.Add(-zgwSinceMargin)
-			}
-			mu.Unlock()
-			start := time.Now()
-			rap, err := coll.Sync(ctx, o)
-			if err == nil && rap.OK() {
-				mu.Lock()
-				last = start
-				mu.Unlock()
-			}
-			switch {
-			case err != nil:
-				a.log.Error(name, "err", err)
-			case !rap.OK():
-				a.log.Warn(name+": incomplete; the next pass retries", "onvolledig", onvolledig(rap), "vastgelegd", rap.Vastgelegd)
-			default:
-				a.log.Info(name, "zaken", rap.Zaken, "nieuwe_dossiers", rap.NieuweDossiers, "vastgelegd", rap.Vastgelegd, "geweigerd", rap.Tel(zgw.MeldingGeweigerd))
-			}
-		}
-	}
-	for _, j := range []struct {
-		name, spec  string
-		incremental bool
-	}{
-		{"zgw sync", c.Schedule, true},
-		{"zgw full sync", c.FullSchedule, false},
-	} {
-		spec := j.spec
-		if strings.EqualFold(spec, "off") {
-			a.log.Info(j.name + " job disabled")
-			continue
-		}
-		if _, err := cr.AddFunc(spec, pass(j.name, j.incremental)); err != nil {
-			return nil, fmt.Errorf("config: %s schedule %q: %w", j.name, spec, err)
-		}
-		a.log.Info(j.name+" job scheduled", "schedule", spec)
-	}
-	cr.Start()
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		coll.Run(ctx)
-	}()
-	return func() {
-		<-cr.Stop().Done()
-		wg.Wait()
-	}, nil
-}
-
-// zgwCronLogger sends the scheduler's messages to slog.
-type zgwCronLogger struct{ a *app }
-
-// Info logs the scheduler's chatter at debug level.
-func (l zgwCronLogger) Info(msg string, kv ...any) { l.a.log.Debug("cron: "+msg, kv...) }
-
-// Error logs a failure of the scheduler.
-func (l zgwCronLogger) Error(err error, msg string, kv ...any) {
-	l.a.log.Error("cron: "+msg, append(kv, "err", err)...)
 }

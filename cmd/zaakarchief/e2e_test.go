@@ -103,7 +103,7 @@ func (b *lockedBuffer) String() string {
 }
 
 // daemon is `zaakarchief serve` running as a subprocess.
-type daemon struct {
+type proc struct {
 	t    *testing.T
 	cmd  *exec.Cmd
 	url  string
@@ -123,10 +123,10 @@ func freeAddr(t *testing.T) string {
 }
 
 // startDaemon runs serve on data with extra args and waits until /healthz answers.
-func startDaemon(t *testing.T, data string, extra ...string) *daemon {
+func startDaemon(t *testing.T, data string, extra ...string) *proc {
 	t.Helper()
 	addr := freeAddr(t)
-	d := &daemon{t: t, url: "http://" + addr, log: &lockedBuffer{}, done: make(chan error, 1)}
+	d := &proc{t: t, url: "http://" + addr, log: &lockedBuffer{}, done: make(chan error, 1)}
 	d.cmd = exec.Command(binary, append([]string{"serve", "--data", data, "--listen", addr}, extra...)...)
 	d.cmd.Stdout, d.cmd.Stderr = d.log, d.log
 	if err := d.cmd.Start(); err != nil {
@@ -160,7 +160,7 @@ func startDaemon(t *testing.T, data string, extra ...string) *daemon {
 }
 
 // stop sends SIGTERM and checks that the daemon exits cleanly.
-func (d *daemon) stop() {
+func (d *proc) stop() {
 	d.t.Helper()
 	if err := d.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		d.t.Fatal(err)
@@ -182,7 +182,7 @@ func (d *daemon) stop() {
 }
 
 // call sends a request and returns the status and body.
-func (d *daemon) call(tok, method, path, contentType string, body io.Reader) (int, []byte) {
+func (d *proc) call(tok, method, path, contentType string, body io.Reader) (int, []byte) {
 	d.t.Helper()
 	req, err := http.NewRequest(method, d.url+path, body)
 	if err != nil {
@@ -207,7 +207,7 @@ func (d *daemon) call(tok, method, path, contentType string, body io.Reader) (in
 }
 
 // post sends v as JSON and fails unless the answer is want; it decodes the answer into out.
-func (d *daemon) post(tok, path string, v any, want int, out any) []byte {
+func (d *proc) post(tok, path string, v any, want int, out any) []byte {
 	d.t.Helper()
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -226,7 +226,7 @@ func (d *daemon) post(tok, path string, v any, want int, out any) []byte {
 }
 
 // upload sends a document and fails unless the answer is want.
-func (d *daemon) upload(tok, zaak, iot, bestandsnaam string, content []byte, want int) []byte {
+func (d *proc) upload(tok, zaak, iot, bestandsnaam string, content []byte, want int) []byte {
 	d.t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
@@ -249,7 +249,7 @@ func (d *daemon) upload(tok, zaak, iot, bestandsnaam string, content []byte, wan
 }
 
 // get fetches path and fails unless the answer is 200.
-func (d *daemon) get(tok, path string) []byte {
+func (d *proc) get(tok, path string) []byte {
 	d.t.Helper()
 	code, body := d.call(tok, http.MethodGet, path, "", nil)
 	if code != http.StatusOK {

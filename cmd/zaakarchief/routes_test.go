@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +11,7 @@ import (
 	"testing"
 
 	"zaakarchief/cmd/zaakarchief/config"
+	"zaakarchief/cmd/zaakarchief/daemon"
 	"zaakarchief/dossier/httpapi"
 	"zaakarchief/server"
 )
@@ -26,17 +26,15 @@ func TestOpenAPIDocumentsExactlyTheRoutesTheDaemonServes(t *testing.T) {
 	cfg := config.Defaults()
 	cfg.Data = t.TempDir()
 	log := slog.New(slog.DiscardHandler)
-	a, err := openApp(ctx, cfg, log)
+	a, err := daemon.Open(ctx, cfg, daemon.Options{Logger: log, Getenv: func(string) string { return "" }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	env := &environment{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, getenv: func(string) string { return "" }}
-	srv, stop, err := buildDaemon(ctx, a, env, log)
-	if err != nil {
+	if err := a.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	defer stop()
+	srv := a.Server
 
 	diffs, err := srv.CheckOpenAPI(httpapi.OpenAPI)
 	if err != nil {

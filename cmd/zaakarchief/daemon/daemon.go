@@ -1,0 +1,260 @@
+// Package daemon builds the whole of zaakarchief from its configuration, once: the database
+// with every package's migrations, the blob store, the dossier, retention, archive, export and
+// collector services, the HTTP server with every route group, and the scheduled jobs. serve,
+// every command and the tests (through package daemontest) build the system with Open, so
+// there is one place where the parts are put together.
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"zaakarchief/archive"
+	"zaakarchief/archive/target"
+	"zaakarchief/cmd/zaakarchief/config"
+	"zaakarchief/configs"
+	"zaakarchief/dossier"
+	"zaakarchief/dossier/afspraak"
+	"zaakarchief/dossier/blobstore"
+	"zaakarchief/dossier/httpapi"
+	"zaakarchief/dossier/sqldb"
+	"zaakarchief/dossier/zgw"
+	"zaakarchief/export"
+	"zaakarchief/retention"
+	retentionapi "zaakarchief/retention/api"
+	"zaakarchief/server"
+)
+
+// Options are what the daemon takes from its surroundings rather than from the configuration.
+type Options struct {
+	// Logger receives every package's log; nil means slog.Default().
+	Logger *slog.Logger
+	// Getenv reads the environment (S3 credentials, the ZGW sources' secrets); nil means
+	// os.Getenv.
+	Getenv func(string) string
+	// Now is the clock of every service; nil means time.Now. Tests move it to make zaken due.
+	Now func() time.Time
+	// Registry receives the metrics; nil means a new registry with the Go and process
+	// collectors.
+	Registry *prometheus.Registry
+}
+
+// Daemon is zaakarchief, built: its services and its HTTP server. Open builds it, Start runs its
+// scheduled jobs, Close stops them and closes the database.
+type Daemon struct {
+	// Config is the configuration it was built from.
+	Config config.Config
+	// Log is the logger every part logs to.
+	Log *slog.Logger
+	// Afspraak is the agreement in force.
+	Afspraak *afspraak.Afspraak
+	// Dossier, Retention, Archiver, Exporter and Collector are the services.
+	Dossier   *dossier.Service
+	Retention *retention.Service
+	Archiver  *archive.Archiver
+	Exporter  *export.Exporter
+	Collector *zgw.Collector
+	// Server serves the API: every route group is mounted on it.
+	Server *server.Server
+	// Registry holds the metrics the server serves at /metrics.
+	Registry *prometheus.Registry
+
+	db    *sqldb.DB
+	stops []func()
+}
+
+// Open builds the daemon from cfg: it reads and checks the agreement and the retention
+// settings before it touches the data directory (so a bad agreement or setting changes
+// nothing), opens the database and runs every package's migrations, opens the blob store and
+// builds the services and the server. It starts no job (see Start).
+func Open(ctx context.Context, cfg config.Config, o Options) (d *Daemon, err error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Getenv == nil {
+		o.Getenv = os.Getenv
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Registry == nil {
+		o.Registry = prometheus.NewRegistry()
+		o.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	}
+	d = &Daemon{Config: cfg, Log: o.Logger, Registry: o.Registry}
+
+	if d.Afspraak, err = loadAfspraak(cfg.Afspraak); err != nil {
+		return nil, err
+	}
+	lijsten := retention.NewLijsten(configs.FS)
+	if errs := Blocking(afspraak.Samenvoegen(d.Afspraak.Validate(), retention.CheckAfspraak(d.Afspraak, lijsten.Lijst))); len(errs) > 0 {
+		return nil, fmt.Errorf("de afspraak heeft %d fouten (zie 'zaakarchief agreement check'): %v", len(errs), errs[0])
+	}
+	inst, err := retention.Config{
+		OverbrengingTermijn:          cfg.Retention.OverbrengingTermijn,
+		OverbrengingTermijnNieuweWet: cfg.Retention.OverbrengingTermijnNieuweWet,
+		NieuweArchiefwetVanaf:        cfg.Retention.NieuweArchiefwetVanaf,
+		Wachttijd:                    cfg.Retention.Wachttijd,
+	}.Parse()
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	bepaler, err := retention.NewBepaler(retention.BepalerOptions{Afspraak: d.Afspraak, Lijsten: lijsten, Overbrenging: inst.Overbrenging, Now: o.Now})
+	if err != nil {
+		return nil, err
+	}
+	archiefURL, err := archiveURL(cfg)
+	if err != nil {
+		return nil, err
+	}
+	dbPath, err := cfg.SQLitePath()
+	if err != nil {
+		return nil, fmt.Errorf("config: database: %w", err)
+	}
+	blobDir, err := cfg.BlobDir()
+	if err != nil {
+		return nil, fmt.Errorf("config: blobs: %w", err)
+	}
+
+	if d.db, err = sqldb.OpenSQLite(ctx, dbPath, sqldb.WithLogger(d.Log)); err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			d.db.Close()
+			d = nil
+		}
+	}()
+	for _, m := range []func(context.Context, *sqldb.DB) error{dossier.Migrate, retention.Migrate, archive.Migrate, zgw.Migrate} {
+		if err := m(ctx, d.db); err != nil {
+			return nil, err
+		}
+	}
+	blobs, err := blobstore.Open(blobDir)
+	if err != nil {
+		return nil, err
+	}
+	if d.Dossier, err = dossier.NewService(dossier.Options{DB: d.db, Blobs: blobs, Afspraak: d.Afspraak,
+		MaxUpload: cfg.MaxUploadBytes, Logger: d.Log, Archief: bepaler, Now: o.Now}); err != nil {
+		return nil, err
+	}
+	// An execution deletes archived copies through the archiver, built below.
+	if d.Retention, err = retention.New(retention.Options{Dossier: d.Dossier, Bepaler: bepaler, Lijsten: lijsten,
+		Instellingen: inst, Pakketten: pakketten{d}, Logger: d.Log}); err != nil {
+		return nil, err
+	}
+	a := cfg.Archive
+	ob := inst.Overbrenging
+	ao := archive.Options{DB: d.db, Dossier: d.Dossier, Afspraak: d.Afspraak, Lijsten: lijsten,
+		Target: opener(archiefURL, a.S3, o.Getenv), LockMode: target.RetentionMode(strings.ToUpper(a.LockMode)),
+		Overbrenging: &ob, Holds: d.Retention.Bevroren, Workers: a.Workers, Registerer: d.Registry,
+		Now: o.Now, Location: d.Dossier.Location(), Logger: d.Log}
+	if a.EDepot != "" {
+		ao.EDepot = opener(a.EDepot, a.EDepotS3, o.Getenv)
+	}
+	if d.Archiver, err = archive.New(ao); err != nil {
+		return nil, err
+	}
+	if d.Exporter, err = export.New(export.Options{Service: d.Dossier, Retention: d.Retention, MDTO: d.Archiver,
+		Clearance: cfg.Export.Clearance, Logger: d.Log}); err != nil {
+		return nil, err
+	}
+	spool := filepath.Join(cfg.Data, "tmp")
+	if err := os.MkdirAll(spool, 0o750); err != nil {
+		return nil, fmt.Errorf("collector spool: %w", err)
+	}
+	z := cfg.ZGW
+	if d.Collector, err = zgw.New(zgw.Options{Service: d.Dossier, Getenv: o.Getenv, Registerer: d.Registry, Logger: d.Log,
+		Workers: z.Workers, Retry: zgw.Retry{Attempts: z.Retries}, Timeout: z.Timeout, Debounce: z.Debounce,
+		SpoolDir: spool, LockFile: filepath.Join(cfg.Data, "zgw.lock"), Now: o.Now}); err != nil {
+		return nil, err
+	}
+	d.Server = server.New(d.Dossier, d.Registry, d.Log)
+	d.Server.Mount(httpapi.New(d.Dossier, d.Log).Routes(), retentionapi.New(d.Retention).Routes(),
+		d.Archiver.Routes(), d.Exporter.Routes(), d.Collector.Routes())
+	return d, nil
+}
+
+// Close stops the jobs Start started, waiting for one that is running, and closes the
+// database.
+func (d *Daemon) Close() error {
+	for i := len(d.stops) - 1; i >= 0; i-- {
+		d.stops[i]()
+	}
+	d.stops = nil
+	return d.db.Close()
+}
+
+// Blocking keeps the errors of a validation, leaving out warnings.
+func Blocking(fouten []afspraak.Fout) []afspraak.Fout {
+	var out []afspraak.Fout
+	for _, f := range fouten {
+		if !f.Warning {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func loadAfspraak(path string) (*afspraak.Afspraak, error) {
+	var a *afspraak.Afspraak
+	var err error
+	if path == "" {
+		a, err = afspraak.LoadDefault()
+	} else {
+		a, err = afspraak.Load(path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("afspraak: %w", err)
+	}
+	return a, nil
+}
+
+// archiveURL is the archive target: the configured one or file://<data>/archief.
+func archiveURL(cfg config.Config) (string, error) {
+	if cfg.Archive.Target != "" {
+		return cfg.Archive.Target, nil
+	}
+	data, err := filepath.Abs(cfg.Data)
+	if err != nil {
+		return "", fmt.Errorf("config: data directory: %w", err)
+	}
+	return "file://" + filepath.ToSlash(filepath.Join(data, "archief")), nil
+}
+
+// opener opens the target url with the S3 settings, the AWS_* environment as fallback.
+func opener(url string, s config.S3, getenv func(string) string) archive.Opener {
+	tls := true
+	if s.TLS != nil {
+		tls = *s.TLS
+	}
+	cfg := target.Config{Endpoint: s.Endpoint, Region: s.Region, AccessKey: s.AccessKey, SecretKey: s.SecretKey, UseTLS: tls,
+		CreateBucket: s.CreateBucket, PartSize: s.PartSize, MaxRetries: s.MaxRetries, Getenv: getenv}
+	return func(ctx context.Context) (target.Target, error) { return target.Open(ctx, url, cfg) }
+}
+
+// pakketten lets a retention execution delete archived copies through the daemon's archiver;
+// a refusal by object lock or legal hold becomes retention.ErrPakketBewaard (the zaak stays,
+// its item fails), any other error stops the execution until a later run.
+type pakketten struct{ d *Daemon }
+
+// VerwijderPakket deletes the archived copies of zaak.
+func (p pakketten) VerwijderPakket(ctx context.Context, zaak string) error {
+	err := p.d.Archiver.VerwijderPakket(ctx, zaak)
+	if errors.Is(err, target.ErrLocked) {
+		return fmt.Errorf("%w: %w", retention.ErrPakketBewaard, err)
+	}
+	return err
+}
