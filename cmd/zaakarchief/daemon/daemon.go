@@ -46,6 +46,21 @@ type Options struct {
 	// Registry receives the metrics; nil means a new registry with the Go and process
 	// collectors.
 	Registry *prometheus.Registry
+	// Afspraak, when set, is the agreement in force instead of the one the configuration names.
+	Afspraak *afspraak.Afspraak
+
+	// Tune changes a service's options just before it is built: tests use them to inject
+	// faults and hooks (a crash point, a target that fails). Each may be nil.
+	Tune Tune
+}
+
+// Tune holds the option changes of Options.Tune.
+type Tune struct {
+	Dossier   func(*dossier.Options)
+	Retention func(*retention.Options)
+	Archive   func(*archive.Options)
+	Export    func(*export.Options)
+	Collector func(*zgw.Options)
 }
 
 // Daemon is zaakarchief, built: its services and its HTTP server. Open builds it, Start runs its
@@ -68,8 +83,9 @@ type Daemon struct {
 	// Registry holds the metrics the server serves at /metrics.
 	Registry *prometheus.Registry
 
-	db    *sqldb.DB
-	stops []func()
+	db     *sqldb.DB
+	stops  []func()
+	closed bool
 }
 
 // Open builds the daemon from cfg: it reads and checks the agreement and the retention
@@ -95,8 +111,10 @@ func Open(ctx context.Context, cfg config.Config, o Options) (d *Daemon, err err
 	}
 	d = &Daemon{Config: cfg, Log: o.Logger, Registry: o.Registry}
 
-	if d.Afspraak, err = loadAfspraak(cfg.Afspraak); err != nil {
-		return nil, err
+	if d.Afspraak = o.Afspraak; d.Afspraak == nil {
+		if d.Afspraak, err = loadAfspraak(cfg.Afspraak); err != nil {
+			return nil, err
+		}
 	}
 	lijsten := retention.NewLijsten(configs.FS)
 	if errs := Blocking(afspraak.Samenvoegen(d.Afspraak.Validate(), retention.CheckAfspraak(d.Afspraak, lijsten.Lijst))); len(errs) > 0 {
@@ -146,13 +164,17 @@ func Open(ctx context.Context, cfg config.Config, o Options) (d *Daemon, err err
 	if err != nil {
 		return nil, err
 	}
-	if d.Dossier, err = dossier.NewService(dossier.Options{DB: d.db, Blobs: blobs, Afspraak: d.Afspraak,
-		MaxUpload: cfg.MaxUploadBytes, Logger: d.Log, Archief: bepaler, Now: o.Now}); err != nil {
+	do := dossier.Options{DB: d.db, Blobs: blobs, Afspraak: d.Afspraak,
+		MaxUpload: cfg.MaxUploadBytes, Logger: d.Log, Archief: bepaler, Now: o.Now}
+	tune(o.Tune.Dossier, &do)
+	if d.Dossier, err = dossier.NewService(do); err != nil {
 		return nil, err
 	}
 	// An execution deletes archived copies through the archiver, built below.
-	if d.Retention, err = retention.New(retention.Options{Dossier: d.Dossier, Bepaler: bepaler, Lijsten: lijsten,
-		Instellingen: inst, Pakketten: pakketten{d}, Logger: d.Log}); err != nil {
+	ro := retention.Options{Dossier: d.Dossier, Bepaler: bepaler, Lijsten: lijsten,
+		Instellingen: inst, Pakketten: pakketten{d}, Logger: d.Log}
+	tune(o.Tune.Retention, &ro)
+	if d.Retention, err = retention.New(ro); err != nil {
 		return nil, err
 	}
 	a := cfg.Archive
@@ -164,11 +186,14 @@ func Open(ctx context.Context, cfg config.Config, o Options) (d *Daemon, err err
 	if a.EDepot != "" {
 		ao.EDepot = opener(a.EDepot, a.EDepotS3, o.Getenv)
 	}
+	tune(o.Tune.Archive, &ao)
 	if d.Archiver, err = archive.New(ao); err != nil {
 		return nil, err
 	}
-	if d.Exporter, err = export.New(export.Options{Service: d.Dossier, Retention: d.Retention, MDTO: d.Archiver,
-		Clearance: cfg.Export.Clearance, Logger: d.Log}); err != nil {
+	eo := export.Options{Service: d.Dossier, Retention: d.Retention, MDTO: d.Archiver,
+		Clearance: cfg.Export.Clearance, Logger: d.Log}
+	tune(o.Tune.Export, &eo)
+	if d.Exporter, err = export.New(eo); err != nil {
 		return nil, err
 	}
 	spool := filepath.Join(cfg.Data, "tmp")
@@ -176,9 +201,11 @@ func Open(ctx context.Context, cfg config.Config, o Options) (d *Daemon, err err
 		return nil, fmt.Errorf("collector spool: %w", err)
 	}
 	z := cfg.ZGW
-	if d.Collector, err = zgw.New(zgw.Options{Service: d.Dossier, Getenv: o.Getenv, Registerer: d.Registry, Logger: d.Log,
+	zo := zgw.Options{Service: d.Dossier, Getenv: o.Getenv, Registerer: d.Registry, Logger: d.Log,
 		Workers: z.Workers, Retry: zgw.Retry{Attempts: z.Retries}, Timeout: z.Timeout, Debounce: z.Debounce,
-		SpoolDir: spool, LockFile: filepath.Join(cfg.Data, "zgw.lock"), Now: o.Now}); err != nil {
+		SpoolDir: spool, LockFile: filepath.Join(cfg.Data, "zgw.lock"), Now: o.Now}
+	tune(o.Tune.Collector, &zo)
+	if d.Collector, err = zgw.New(zo); err != nil {
 		return nil, err
 	}
 	d.Server = server.New(d.Dossier, d.Registry, d.Log)
@@ -187,9 +214,23 @@ func Open(ctx context.Context, cfg config.Config, o Options) (d *Daemon, err err
 	return d, nil
 }
 
+// DB is the database the daemon opened. Domain code never gets it (the dossier is reached
+// through its service); the tests of a package read that package's own tables through it.
+func (d *Daemon) DB() *sqldb.DB { return d.db }
+
+func tune[T any](f func(*T), o *T) {
+	if f != nil {
+		f(o)
+	}
+}
+
 // Close stops the jobs Start started, waiting for one that is running, and closes the
-// database.
+// database. Closing again does nothing.
 func (d *Daemon) Close() error {
+	if d.closed {
+		return nil
+	}
+	d.closed = true
 	for i := len(d.stops) - 1; i >= 0; i-- {
 		d.stops[i]()
 	}
