@@ -26,6 +26,9 @@ func DecodeJSON(r io.Reader, v any) error {
 	if len(body) > MaxJSONBody {
 		return &dossier.Fout{Kind: dossier.ErrTooLarge, Detail: fmt.Sprintf("a JSON body may hold at most %d bytes", MaxJSONBody)}
 	}
+	if key, ok := duplicateKey(body); ok {
+		return &dossier.Fout{Kind: dossier.ErrInvalid, Field: key, Detail: "appears more than once in the same JSON object"}
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -40,6 +43,51 @@ func DecodeJSON(r io.Reader, v any) error {
 		return &dossier.Fout{Kind: dossier.ErrInvalid, Detail: "the body holds more than one JSON value"}
 	}
 	return nil
+}
+
+// duplicateKey reports the first member name that occurs twice in one object of body, at any
+// depth: encoding/json would silently keep the last, so {"titel": "a", "titel": "b"} could mean
+// either. A body that is not valid JSON reports nothing (Decode says what is wrong with it).
+func duplicateKey(body []byte) (string, bool) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	var walk func() (string, bool, error)
+	walk = func() (string, bool, error) {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", false, err
+		}
+		switch tok {
+		case json.Delim('{'):
+			seen := map[string]bool{}
+			for dec.More() {
+				k, err := dec.Token()
+				if err != nil {
+					return "", false, err
+				}
+				key, _ := k.(string)
+				if seen[key] {
+					return key, true, nil
+				}
+				seen[key] = true
+				if dup, ok, err := walk(); ok || err != nil {
+					return dup, ok, err
+				}
+			}
+			_, err = dec.Token()
+			return "", false, err
+		case json.Delim('['):
+			for dec.More() {
+				if dup, ok, err := walk(); ok || err != nil {
+					return dup, ok, err
+				}
+			}
+			_, err = dec.Token()
+			return "", false, err
+		}
+		return "", false, nil
+	}
+	key, ok, _ := walk()
+	return key, ok
 }
 
 // faultyField finds the member of a JSON object that does not decode into a value of v's type

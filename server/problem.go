@@ -62,6 +62,13 @@ func (e *unsupportedMediaType) Error() string {
 	return fmt.Sprintf("Content-Type %s is not accepted here (accepted: %s)", got, strings.Join(e.want, ", "))
 }
 
+// methodNotAllowed is the error of a method the path does not take.
+type methodNotAllowed struct{ method, allow string }
+
+func (e *methodNotAllowed) Error() string {
+	return fmt.Sprintf("method %s is not allowed here (allowed: %s)", e.method, e.allow)
+}
+
 // ProblemFor maps an error to its problem body: the one place where errors become status codes.
 // An error of none of the known kinds is a 500 whose detail does not show the error.
 func ProblemFor(err error) Problem {
@@ -69,6 +76,11 @@ func ProblemFor(err error) Problem {
 	if errors.As(err, &mbe) {
 		return Problem{Type: problemPrefix + "te-groot", Title: "Upload too large", Status: http.StatusRequestEntityTooLarge,
 			Detail: fmt.Sprintf("the request body is larger than %d bytes", mbe.Limit)}
+	}
+	var mna *methodNotAllowed
+	if errors.As(err, &mna) {
+		return Problem{Type: problemPrefix + "methode-niet-toegestaan", Title: "Method not allowed",
+			Status: http.StatusMethodNotAllowed, Detail: mna.Error()}
 	}
 	var umt *unsupportedMediaType
 	if errors.As(err, &umt) {

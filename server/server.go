@@ -12,6 +12,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -134,9 +135,14 @@ func (s *Server) Mount(groups ...[]Route) {
 				panic(fmt.Sprintf("server: route %q needs a method and a handler", rt.String()))
 			}
 			h := rt.Handler
-			if len(rt.Accept) > 0 {
-				h = accepting(rt.Accept, h)
+			accept := rt.Accept
+			if len(accept) == 0 && (rt.Method == http.MethodPost || rt.Method == http.MethodPut || rt.Method == http.MethodPatch) {
+				accept = []string{"application/json"}
 			}
+			if len(accept) > 0 {
+				h = accepting(accept, h)
+			}
+			h = deadlines(h)
 			if !rt.Public {
 				h = s.authenticated(h)
 			}
@@ -154,10 +160,81 @@ func (s *Server) Routes() []string {
 	return out
 }
 
-// ServeHTTP implements http.Handler.
+// ServeHTTP implements http.Handler. A path no route matches is a 404, a method the path does
+// not take a 405 with Allow, both as problem bodies.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.mux.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, &request{log: s.log})))
+	r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, &request{log: s.log}))
+	if _, pattern := s.mux.Handler(r); pattern == "" {
+		rec := &headerRecorder{header: http.Header{}}
+		h, _ := s.mux.Handler(r)
+		h.ServeHTTP(rec, r)
+		if allow := rec.header.Get("Allow"); allow != "" {
+			w.Header().Set("Allow", allow)
+		}
+		kind := &dossier.Fout{Kind: dossier.ErrNotFound, Detail: "no route " + r.URL.Path}
+		if rec.code == http.StatusMethodNotAllowed {
+			WriteError(w, r, &methodNotAllowed{method: r.Method, allow: rec.header.Get("Allow")})
+			return
+		}
+		WriteError(w, r, kind)
+		return
+	}
+	s.mux.ServeHTTP(w, r)
 }
+
+// headerRecorder keeps the status and headers the mux's own 404 or 405 handler writes, and
+// drops its plain-text body.
+type headerRecorder struct {
+	header http.Header
+	code   int
+}
+
+func (h *headerRecorder) Header() http.Header         { return h.header }
+func (h *headerRecorder) Write(b []byte) (int, error) { return len(b), nil }
+func (h *headerRecorder) WriteHeader(code int)        { h.code = code }
+
+// bodyIdle and writeIdle bound how long a request's body may stall between two reads and an
+// answer between two writes. Uploads and exports stream for as long as their size needs, but a
+// client that stops sending or reading loses its connection instead of holding it forever.
+const (
+	bodyIdle  = 30 * time.Second
+	writeIdle = 60 * time.Second
+)
+
+// deadlines moves the connection's read deadline on as the body is read and its write deadline
+// as the answer is written, each by its idle bound.
+func deadlines(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rc := http.NewResponseController(w)
+		if r.Body != nil && r.Body != http.NoBody {
+			r.Body = &idleReader{ReadCloser: r.Body, rc: rc}
+		}
+		h.ServeHTTP(&idleWriter{ResponseWriter: w, rc: rc}, r)
+	})
+}
+
+type idleReader struct {
+	io.ReadCloser
+	rc *http.ResponseController
+}
+
+func (b *idleReader) Read(p []byte) (int, error) {
+	_ = b.rc.SetReadDeadline(time.Now().Add(bodyIdle))
+	return b.ReadCloser.Read(p)
+}
+
+type idleWriter struct {
+	http.ResponseWriter
+	rc *http.ResponseController
+}
+
+func (w *idleWriter) Write(p []byte) (int, error) {
+	_ = w.rc.SetWriteDeadline(time.Now().Add(writeIdle))
+	return w.ResponseWriter.Write(p)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *idleWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // authenticated serves h only to a request with a valid bearer token ("Authorization: Bearer
 // za_..."; "Token za_..." as the ZGW Notificaties API sends it is accepted too).
@@ -185,9 +262,14 @@ func (s *Server) authenticated(h http.Handler) http.Handler {
 	})
 }
 
-// accepting answers 415 to a request whose Content-Type is not one of types.
+// accepting answers 415 to a request with a body whose Content-Type is not one of types. A
+// request without a body (an action such as opheffen that takes none) passes.
 func accepting(types []string, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength == 0 && r.Header.Get("Content-Type") == "" {
+			h.ServeHTTP(w, r)
+			return
+		}
 		mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 		if err != nil || !slices.Contains(types, mt) {
 			w.Header().Set("Accept-Post", strings.Join(types, ", "))

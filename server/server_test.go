@@ -402,3 +402,69 @@ func TestNewHTTPServerHasTimeouts(t *testing.T) {
 		t.Errorf("server %+v lacks its timeouts", hs)
 	}
 }
+
+// Strict HTTP: the mux's own answers are problem bodies, a body of the wrong media type is 415
+// (a body-less action passes), and a JSON object with a member twice is 400 naming it.
+func TestStrictHTTPAnswersWithProblems(t *testing.T) {
+	srv := server.New(nil, prometheus.NewRegistry(), slog.New(slog.DiscardHandler))
+	var got map[string]any
+	srv.Mount([]server.Route{{Method: http.MethodPost, Pattern: "/x", Public: true, Handler: server.HandlerFunc(func(w http.ResponseWriter, r *http.Request, _ dossier.Actor) error {
+		got = nil
+		if r.ContentLength == 0 {
+			server.WriteJSON(w, http.StatusOK, map[string]string{"body": "none"})
+			return nil
+		}
+		if err := server.DecodeJSON(r.Body, &got); err != nil {
+			return err
+		}
+		server.WriteJSON(w, http.StatusOK, got)
+		return nil
+	})}})
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	for _, tc := range []struct {
+		name, method, path, ct, body string
+		status                       int
+		problem, allow               string
+	}{
+		{"unknown path", http.MethodGet, "/nergens", "", "", 404, "niet-gevonden", ""},
+		{"wrong method", http.MethodGet, "/x", "", "", 405, "methode-niet-toegestaan", "POST"},
+		{"text instead of JSON", http.MethodPost, "/x", "text/plain", `{"a":1}`, 415, "mediatype-niet-ondersteund", ""},
+		{"JSON without a Content-Type", http.MethodPost, "/x", "", `{"a":1}`, 415, "mediatype-niet-ondersteund", ""},
+		{"duplicate key", http.MethodPost, "/x", "application/json", `{"a":1,"b":{"c":2,"c":3}}`, 400, "ongeldige-invoer", ""},
+		{"no body", http.MethodPost, "/x", "", "", 200, "", ""},
+		{"JSON", http.MethodPost, "/x", "application/json; charset=utf-8", `{"a":1,"b":{"c":2}}`, 200, "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req, _ := http.NewRequest(tc.method, hs.URL+tc.path, strings.NewReader(tc.body))
+			if tc.body == "" {
+				req.Body = http.NoBody
+			}
+			if tc.ct != "" {
+				req.Header.Set("Content-Type", tc.ct)
+			}
+			resp, err := hs.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != tc.status {
+				t.Fatalf("status %d, want %d: %s", resp.StatusCode, tc.status, b)
+			}
+			if tc.problem == "" {
+				return
+			}
+			var p server.Problem
+			if resp.Header.Get("Content-Type") != "application/problem+json" || json.Unmarshal(b, &p) != nil || !strings.HasSuffix(p.Type, tc.problem) {
+				t.Errorf("Content-Type %q, body %s; want problem %s", resp.Header.Get("Content-Type"), b, tc.problem)
+			}
+			if tc.allow != "" && !strings.Contains(resp.Header.Get("Allow"), tc.allow) {
+				t.Errorf("Allow %q, want %s", resp.Header.Get("Allow"), tc.allow)
+			}
+			if tc.name == "duplicate key" && (len(p.InvalidParams) != 1 || p.InvalidParams[0].Name != "c") {
+				t.Errorf("the duplicate member is not named: %+v", p)
+			}
+		})
+	}
+}

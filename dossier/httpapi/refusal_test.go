@@ -137,7 +137,18 @@ var refusals = []refusal{
 		send: func(s *stack, tok scenarioTokens, zaak string) response {
 			return s.do(tok.gemeente, http.MethodPost, zaakPath(zaak, "documenten"), "application/pdf", bytes.NewReader(pdf("x")))
 		},
-		code: 400, kind: "ongeldige-invoer"},
+		code: 415, kind: "mediatype-niet-ondersteund"},
+	{name: "capture with JSON sent as text", fase: 1,
+		send: func(s *stack, tok scenarioTokens, zaak string) response {
+			return s.do(tok.gemeente, http.MethodPost, zaakPath(zaak, "eigenschappen"), "text/plain", strings.NewReader(`{"naam":"x","waarde":"y"}`))
+		},
+		code: 415, kind: "mediatype-niet-ondersteund"},
+	{name: "capture with a member twice", fase: 1,
+		send: func(s *stack, tok scenarioTokens, zaak string) response {
+			return s.do(tok.gemeente, http.MethodPost, zaakPath(zaak, "rollen"), "application/json",
+				strings.NewReader(`{"roltype":"initiator","betrokkene":"A","betrokkene":"B"}`))
+		},
+		code: 400, kind: "ongeldige-invoer", field: "betrokkene"},
 	{name: "upload with the file before its metadata", fase: 1,
 		send: func(s *stack, tok scenarioTokens, zaak string) response {
 			var buf bytes.Buffer

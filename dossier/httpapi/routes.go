@@ -118,6 +118,7 @@ func (api *API) Routes() []server.Route {
 	handle("POST /api/v1/zaken/{identificatie}/documenten", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
 		return upload(w, r, a, svc)
 	})
+	rs[len(rs)-1].Accept = []string{"multipart/form-data"}
 	handle("GET /api/v1/zaken/{identificatie}/documenten/{id}/inhoud", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
 		doc, rc, err := svc.OpenDocument(r.Context(), a, r.PathValue("identificatie"), r.PathValue("id"))
 		if err != nil {
