@@ -98,13 +98,15 @@ type Server struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 	refused  *prometheus.CounterVec
+
+	bodyIdle, writeIdle time.Duration
 }
 
 // New builds a Server that authenticates with auth, registers its metrics on reg and logs
 // server errors to log. It serves GET /healthz and GET /metrics (the metrics of reg) without a
 // token.
 func New(auth Authenticator, reg *prometheus.Registry, log *slog.Logger) *Server {
-	s := &Server{auth: auth, mux: http.NewServeMux(), log: log, public: map[string]bool{}}
+	s := &Server{auth: auth, mux: http.NewServeMux(), log: log, public: map[string]bool{}, bodyIdle: bodyIdle, writeIdle: writeIdle}
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "zaakarchief_http_requests_total", Help: "HTTP requests by route and status code.",
 	}, []string{"route", "code"})
@@ -142,7 +144,7 @@ func (s *Server) Mount(groups ...[]Route) {
 			if len(accept) > 0 {
 				h = accepting(accept, h)
 			}
-			h = deadlines(h)
+			h = s.deadlines(h)
 			if !rt.Public {
 				h = s.authenticated(h)
 			}
@@ -201,35 +203,41 @@ const (
 	writeIdle = 60 * time.Second
 )
 
+// SetIdleTimeouts changes how long a request body may stall between two reads and an answer
+// between two writes (default 30 s and 60 s). Call it before the server serves.
+func (s *Server) SetIdleTimeouts(body, write time.Duration) { s.bodyIdle, s.writeIdle = body, write }
+
 // deadlines moves the connection's read deadline on as the body is read and its write deadline
 // as the answer is written, each by its idle bound.
-func deadlines(h http.Handler) http.Handler {
+func (s *Server) deadlines(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rc := http.NewResponseController(w)
 		if r.Body != nil && r.Body != http.NoBody {
-			r.Body = &idleReader{ReadCloser: r.Body, rc: rc}
+			r.Body = &idleReader{ReadCloser: r.Body, rc: rc, idle: s.bodyIdle}
 		}
-		h.ServeHTTP(&idleWriter{ResponseWriter: w, rc: rc}, r)
+		h.ServeHTTP(&idleWriter{ResponseWriter: w, rc: rc, idle: s.writeIdle}, r)
 	})
 }
 
 type idleReader struct {
 	io.ReadCloser
-	rc *http.ResponseController
+	rc   *http.ResponseController
+	idle time.Duration
 }
 
 func (b *idleReader) Read(p []byte) (int, error) {
-	_ = b.rc.SetReadDeadline(time.Now().Add(bodyIdle))
+	_ = b.rc.SetReadDeadline(time.Now().Add(b.idle))
 	return b.ReadCloser.Read(p)
 }
 
 type idleWriter struct {
 	http.ResponseWriter
-	rc *http.ResponseController
+	rc   *http.ResponseController
+	idle time.Duration
 }
 
 func (w *idleWriter) Write(p []byte) (int, error) {
-	_ = w.rc.SetWriteDeadline(time.Now().Add(writeIdle))
+	_ = w.rc.SetWriteDeadline(time.Now().Add(w.idle))
 	return w.ResponseWriter.Write(p)
 }
 

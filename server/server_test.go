@@ -8,12 +8,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -466,5 +468,33 @@ func TestStrictHTTPAnswersWithProblems(t *testing.T) {
 				t.Errorf("the duplicate member is not named: %+v", p)
 			}
 		})
+	}
+}
+
+// A client that sends the headers and part of a body and then stalls loses its connection
+// once the body has been idle for the limit; the handler sees a read error, not a hang.
+func TestAStalledBodyEndsTheConnection(t *testing.T) {
+	srv := server.New(nil, prometheus.NewRegistry(), slog.New(slog.DiscardHandler))
+	srv.SetIdleTimeouts(200*time.Millisecond, time.Second)
+	readErr := make(chan error, 1)
+	srv.Mount([]server.Route{{Method: http.MethodPost, Pattern: "/x", Public: true, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, err := io.Copy(io.Discard, r.Body)
+		readErr <- err
+	})}})
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	conn, err := net.Dial("tcp", hs.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /x HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"a\":")
+	select {
+	case err := <-readErr:
+		if err == nil {
+			t.Fatal("the handler read the stalled body to its end without an error")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the stalled body still holds the handler after 10 s")
 	}
 }
