@@ -10,12 +10,14 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"zaakarchief/archive/target/objstore"
 )
@@ -69,8 +71,26 @@ func (t *Target) Root() string { return t.root }
 
 func (t *Target) dataPath(key string) string { return filepath.Join(t.root, filepath.FromSlash(key)) }
 
+// maxName is the longest file name the file systems a target lives on allow (NAME_MAX of
+// ext4, XFS, btrfs and ZFS).
+const maxName = 255
+
+// metaPath is the record of key: .meta/<key>.json. When the key's last name leaves no room for
+// the suffix, the record's name keeps as much of it as fits and adds the start of the name's
+// SHA-256, so records of different keys never share a name.
 func (t *Target) metaPath(key string) string {
-	return filepath.Join(t.root, metaDir, filepath.FromSlash(key)+".json")
+	dir, base := path.Split(key)
+	name := base + ".json"
+	if len(name) > maxName {
+		sum := sha256.Sum256([]byte(base))
+		tag := "~" + hex.EncodeToString(sum[:8]) + ".json"
+		keep := maxName - len(tag)
+		for keep > 0 && !utf8.RuneStart(base[keep]) {
+			keep--
+		}
+		name = base[:keep] + tag
+	}
+	return filepath.Join(t.root, metaDir, filepath.FromSlash(dir), name)
 }
 
 // Put stores size bytes from r under key, refusing content that does not match opts.SHA256 with

@@ -3,11 +3,13 @@ package filetarget_test
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -234,5 +236,40 @@ func TestSweepRemovesOldTemporaryFilesOnly(t *testing.T) {
 	}
 	if _, err := tg.Stat(ctx, "zaak-1/bestand"); err != nil {
 		t.Errorf("the object is gone after the sweep: %v", err)
+	}
+}
+
+// An object whose last name is as long as the file system allows (255 bytes) is stored, read,
+// listed and deleted like any other: its record does not need a longer name. Two such names
+// that differ only at their end keep separate records.
+func TestLongestNamesKeepTheirRecords(t *testing.T) {
+	tg := newTarget(t, filetarget.Options{})
+	ctx := t.Context()
+	base := strings.Repeat("é", 100) + strings.Repeat("a", 54) // 254 bytes
+	keys := []string{"zaak-1/" + base + "x", "zaak-1/" + base + "y"}
+	for i, key := range keys {
+		data := []byte("inhoud " + key[len(key)-1:])
+		if _, err := tg.Put(ctx, key, bytes.NewReader(data), int64(len(data)), objstore.PutOptions{SHA256: sha256.Sum256(data)}); err != nil {
+			t.Fatalf("put key %d: %v", i, err)
+		}
+	}
+	for _, key := range keys {
+		info, err := tg.Stat(ctx, key)
+		if err != nil || info.Key != key {
+			t.Fatalf("stat %q: %+v, %v", key[len(key)-3:], info, err)
+		}
+		if want := sha256.Sum256([]byte("inhoud " + key[len(key)-1:])); info.SHA256 != hex.EncodeToString(want[:]) {
+			t.Errorf("%q has the other key's record", key[len(key)-3:])
+		}
+	}
+	var listed int
+	if err := tg.List(ctx, "zaak-1/", func(objstore.ObjectInfo) error { listed++; return nil }); err != nil || listed != 2 {
+		t.Errorf("list: %d objects, %v", listed, err)
+	}
+	if err := tg.Delete(ctx, keys[0]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tg.Stat(ctx, keys[1]); err != nil {
+		t.Errorf("deleting one long name lost the other: %v", err)
 	}
 }
