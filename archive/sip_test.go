@@ -1,6 +1,21 @@
 package archive_test
 
-import "path"
+import (
+	"context"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"zaakarchief/archive"
+	"zaakarchief/archive/sipcheck"
+	"zaakarchief/dossier"
+	"zaakarchief/dossier/sqldb"
+	"zaakarchief/retention"
+)
 
 // Folders of the embedded agreement's SIP levels: the gemeente's Archief and the
 // omgevingsvergunning's Serie.
@@ -14,3 +29,161 @@ func sip(zaak string) string { return path.Join(zaak, archiefMap, serieMap, zaak
 
 // sipRel is the path of a zaak's Dossier folder within its package folder.
 func sipRel(zaak string) string { return path.Join(archiefMap, serieMap, zaak) }
+
+// checkSIP runs every e-Depot check on the package folder of zaak in dir and fails the test
+// with the report unless all pass.
+func checkSIP(t *testing.T, dir, zaak string) {
+	t.Helper()
+	rep, err := sipcheck.Controleer(context.Background(), os.DirFS(filepath.Join(dir, zaak)), archive.SIPOpties())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.OK() {
+		var b strings.Builder
+		rep.Schrijf(&b)
+		t.Errorf("package of %s fails the e-Depot checks:\n%s", zaak, b.String())
+	}
+}
+
+func TestSeedScenarioPackagesPassEveryEDepotCheck(t *testing.T) {
+	e := newEnv(t)
+	s := e.seed()
+	tg := fileTarget(t, "archief")
+	if _, err := e.archiver(tg).Run(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, zaak := range s.archived() {
+		checkSIP(t, rootOf(t, tg), zaak)
+	}
+}
+
+// titels and namen are document titles and file names as users type them: spaces, reserved
+// characters, diacritics, device names, repeats, and far too long.
+var (
+	titels = []string{"Aanvraag omgevingsvergunning", "Besluit: verleend?", "Advies <welstand> & monumenten #3",
+		"Zienswijze van dhr. Ærøskøbing-Müller", "CON", "?!", "Bijlage", "Bijlage",
+		strings.Repeat("Situatietekening met maatvoering ", 6)}
+	namen = []string{"aanvraag.pdf", "besluit verleend.pdf", "advies&welstand#3.pdf", "zienswijze (1).pdf", "nul.pdf", ".pdf",
+		"bijlage.pdf", "BIJLAGE.PDF", strings.Repeat("situatietekening_bestaande_toestand_", 6) + ".pdf"}
+)
+
+// generatedZaak registers zaak i with one to four documents from titels and namen and closes
+// it with resultaat Verleend or Geweigerd.
+func (e *env) generatedZaak(i int) string {
+	e.tb.Helper()
+	ctx := context.Background()
+	omschrijving := fmt.Sprintf("Zaak %d: %s", i, titels[i%len(titels)])
+	omschrijving = string([]rune(omschrijving)[:min(80, utf8.RuneCountInString(omschrijving))])
+	z, err := e.svc.CreateZaak(ctx, gemeente, dossier.NieuweZaak{Zaaktype: zaaktypeOV, Omschrijving: omschrijving})
+	if err != nil {
+		e.tb.Fatal(err)
+	}
+	for j := 0; j < 1+i%4; j++ {
+		k := (i + 3*j) % len(titels)
+		e.addDoc(gemeente, z.Identificatie, doc{"bijlage", titels[k], namen[(k+j)%len(namen)], pdf(fmt.Sprintf("%d-%d", i, j), 600+i%7*100)})
+	}
+	e.status(gemeente, z.Identificatie, fase2)
+	e.status(omgevingsdienst, z.Identificatie, fase3)
+	e.status(omgevingsdienst, z.Identificatie, fase4)
+	resultaat := geweigerd
+	if i%3 == 0 {
+		resultaat = verleend
+	}
+	if _, err := e.svc.SetResultaat(ctx, gemeente, z.Identificatie, dossier.NieuwResultaat{Resultaattype: resultaat}); err != nil {
+		e.tb.Fatal(err)
+	}
+	e.status(gemeente, z.Identificatie, fase5)
+	return z.Identificatie
+}
+
+func TestGeneratedZakenWithAwkwardNamesPassEveryEDepotCheck(t *testing.T) {
+	n := envInt("ARCHIVE_SIP_ZAKEN", 200)
+	if testing.Short() {
+		n = 30
+	}
+	e := newEnv(t)
+	var zaken []string
+	for i := range n {
+		zaken = append(zaken, e.generatedZaak(i))
+	}
+	tg := fileTarget(t, "archief")
+	rep, err := e.archiver(tg).Run(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Pakketten != n || rep.Fouten != 0 {
+		t.Fatalf("run: %+v %+v", rep.RunInfo, rep.Problemen)
+	}
+	root := rootOf(t, tg)
+	longest := 0
+	for _, zaak := range zaken {
+		checkSIP(t, root, zaak)
+		for _, k := range keys(t, tg, zaak+"/") {
+			longest = max(longest, utf8.RuneCountInString(k))
+		}
+	}
+	if longest > archive.MaxSleutel {
+		t.Errorf("longest key has %d characters, want at most %d", longest, archive.MaxSleutel)
+	}
+	t.Logf("%d zaken, longest key %d characters", n, longest)
+}
+
+func TestRunRefusesAPackageWithAPasswordProtectedPDF(t *testing.T) {
+	e := newEnv(t)
+	locked := []byte("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R /Encrypt 2 0 R >>\n%%EOF\n")
+	zaak := e.closedZaak(geweigerd, doc{"bijlage", "Beveiligde bijlage", "beveiligd.pdf", locked})
+	tg := fileTarget(t, "archief")
+	rep, err := e.archiver(tg).Run(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Pakketten != 0 || rep.Fouten != 1 || len(rep.Problemen) != 1 || !strings.Contains(rep.Problemen[0].Fout, "wachtwoord") ||
+		!strings.Contains(rep.Problemen[0].Fout, "beveiligd.pdf") {
+		t.Fatalf("run: %+v %+v", rep.RunInfo, rep.Problemen)
+	}
+	if got := e.zaak(zaak).Archief.Archiefstatus; got != dossier.ArchiefstatusNogTeArchiveren {
+		t.Errorf("archiefstatus %s, want %s", got, dossier.ArchiefstatusNogTeArchiveren)
+	}
+	for _, k := range keys(t, tg, zaak+"/") {
+		if strings.HasSuffix(k, "/"+archive.ManifestNaam) || strings.HasSuffix(k, "/"+archive.PakbonNaam) {
+			t.Errorf("the refused package was sealed: %s", k)
+		}
+	}
+}
+
+// A package that fails the checks is not transferred: here one whose archief sidecar, as the
+// journal holds it, lacks the begripCode of its beperkingGebruikType (as a package written
+// before the checks could).
+func TestTransferRefusesAPackageThatFailsTheEDepotChecks(t *testing.T) {
+	e := newEnv(t)
+	zaak := e.closedZaak(verleend)
+	tg := fileTarget(t, "archief")
+	edepot := fileTarget(t, "edepot")
+	ctx := context.Background()
+	now := retention.Overbrenging{TermijnNieuw: retention.Termijn{Jaren: 10}}
+	if rep, err := e.archiver(tg, func(o *archive.Options) { o.Overbrenging = &now }).Run(ctx, nil); err != nil || rep.Pakketten != 1 {
+		t.Fatalf("archive run: %v %+v", err, rep)
+	}
+	key := zaak + "/" + archiefMap + "/" + archiefMap + ".mdto.xml"
+	err := e.db.Update(ctx, func(tx *sqldb.Tx) error {
+		_, err := tx.Exec(ctx, `UPDATE archief_inhoud SET inhoud = replace(inhoud, '<begripCode>Openbaarheid/Openbaar</begripCode>', '') WHERE sleutel = ?`, key)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := e.archiver(tg, func(o *archive.Options) { o.EDepot = fixed(edepot); o.Overbrenging = &now })
+	rep, err := a.Run(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Overgedragen != 0 || rep.Fouten != 1 || len(rep.Problemen) != 1 || !strings.Contains(rep.Problemen[0].Fout, "beperkingGebruik") {
+		t.Fatalf("transfer run: %+v %+v", rep.RunInfo, rep.Problemen)
+	}
+	if got := keys(t, edepot, ""); len(got) != 0 {
+		t.Errorf("the refused package reached the e-Depot: %v", got)
+	}
+	if got := e.zaak(zaak).Archief.Archiefstatus; got != dossier.ArchiefstatusGearchiveerd {
+		t.Errorf("archiefstatus %s, want %s", got, dossier.ArchiefstatusGearchiveerd)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"time"
 
 	"zaakarchief/archive/target"
@@ -97,6 +98,10 @@ func (s *runState) transferOne(ctx context.Context, dst target.Target, zaak stri
 		p, err = loadPakket(ctx, tx, zaak)
 		return err
 	}); err != nil {
+		return 0, 0, err
+	}
+	// A package an e-Depot would refuse is not moved (ErrSIPAfgekeurd): it stays where it is.
+	if err := a.controleerSIP(ctx, &p.plan, func(ctx context.Context, o object) (io.ReadCloser, error) { return src.Open(ctx, o.Sleutel) }); err != nil {
 		return 0, 0, err
 	}
 	start := time.Now()

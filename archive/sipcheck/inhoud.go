@@ -90,6 +90,11 @@ func utf16le(s string) []byte {
 	return b
 }
 
+// headTail is how much of the start and of the end of a PDF with a known checksum is read
+// for its encryption dictionary, which the trailer names (at the end of the file, and for a
+// linearized PDF at its start as well).
+const headTail = 1 << 20
+
 func (p *pakket) leesBestand(pad, algo string) (*inhoud, error) {
 	f, err := p.fsys.Open(pad)
 	if err != nil {
@@ -98,13 +103,18 @@ func (p *pakket) leesBestand(pad, algo string) (*inhoud, error) {
 	defer f.Close()
 	in := &inhoud{}
 	var h hash.Hash
-	if mk, ok := algoritmen[algo]; ok {
+	bekend, isBekend := p.bekend[pad]
+	switch mk, ok := algoritmen[algo]; {
+	case isBekend && ok && strings.EqualFold(strings.ReplaceAll(algo, "-", ""), "SHA256"):
+		in.algoritme, in.som, in.grootte = algo, bekend.SHA256, bekend.Grootte
+	case ok:
 		h, in.algoritme = mk(), algo
 	}
 	var head []byte
 	var tokens [][]byte
 	found := -1
 	var tail []byte
+	var read int64
 	buf := make([]byte, 256<<10)
 	for {
 		n, err := f.Read(buf)
@@ -135,13 +145,29 @@ func (p *pakket) leesBestand(pad, algo string) (*inhoud, error) {
 				keep := min(len(win), 32)
 				tail = append([]byte(nil), win[len(win)-keep:]...)
 			}
-			in.grootte += int64(n)
+			read += int64(n)
+			if !isBekend || h != nil {
+				in.grootte = read
+			}
 		}
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
 			return nil, err
+		}
+		if isBekend && h == nil && len(head) >= 8 {
+			// The content is known: read only as far as the password check needs.
+			if found >= 0 || (tokens == nil && !bytes.HasPrefix(head, zipMagic)) {
+				break
+			}
+			if sk, ok := f.(io.Seeker); ok && tokens != nil && !bytes.Equal(tokens[0], cfbEncrypted[0]) &&
+				read >= headTail && bekend.Grootte > read+headTail {
+				if _, err := sk.Seek(bekend.Grootte-headTail, io.SeekStart); err == nil {
+					read, tail = bekend.Grootte-headTail, nil
+				} // else read on: the middle is scanned too
+
+			}
 		}
 	}
 	if h != nil {

@@ -193,8 +193,19 @@ type Opties struct {
 	// label). A beperkingGebruikType from a list named here must carry a code of that list with
 	// its label; one from a list not named is checked for label and code only.
 	Beperkingen map[string]map[string]string
-	// ZonderSchema skips the XSD check (it needs xmllint); the report then says it was skipped.
+	// ZonderSchema skips the XSD check (it needs xmllint).
 	ZonderSchema bool
+	// Bekend gives, by path, files whose size and SHA-256 are known already (the archive's
+	// journal, which the target confirmed on write): the checksum check compares a sidecar's
+	// SHA-256 with the known one instead of reading the file again, and the password check reads
+	// only as far as it needs (the first and last MiB of a PDF).
+	Bekend map[string]Bekend
+}
+
+// Bekend is the known size and SHA-256 (lowercase hex) of a file.
+type Bekend struct {
+	Grootte int64
+	SHA256  string
 }
 
 // Controleer runs every check on the package in fsys and returns the report. An error means a
@@ -272,6 +283,7 @@ type pakket struct {
 	entries  []entry          // every file and folder below the root but the bookkeeping, sorted
 	byPad    map[string]entry // entries by path
 	sidecars map[string]*sidecar
+	bekend   map[string]Bekend
 }
 
 // lees walks fsys and reads every sidecar.
@@ -280,7 +292,7 @@ func lees(ctx context.Context, fsys fs.FS, opt Opties) (*pakket, error) {
 	for _, n := range opt.Boekhouding {
 		skip[n] = true
 	}
-	p := &pakket{fsys: fsys, byPad: map[string]entry{}, sidecars: map[string]*sidecar{}}
+	p := &pakket{fsys: fsys, byPad: map[string]entry{}, sidecars: map[string]*sidecar{}, bekend: opt.Bekend}
 	err := fs.WalkDir(fsys, ".", func(pad string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
