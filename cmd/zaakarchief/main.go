@@ -83,6 +83,7 @@ func commands() []*command {
 		archiveRunCommand(),
 		archiveVerifyCommand(),
 		archiveRunsCommand(),
+		archiveCheckCommand(),
 		zgwSyncCommand(),
 		zgwMapCommand(),
 	}
