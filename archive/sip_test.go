@@ -1,7 +1,13 @@
 package archive_test
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path"
@@ -185,5 +191,74 @@ func TestTransferRefusesAPackageThatFailsTheEDepotChecks(t *testing.T) {
 	}
 	if got := e.zaak(zaak).Archief.Archiefstatus; got != dossier.ArchiefstatusGearchiveerd {
 		t.Errorf("archiefstatus %s, want %s", got, dossier.ArchiefstatusGearchiveerd)
+	}
+}
+
+func TestTransferWritesTheVerklaringVanOverbrengingAndTheEDepotCopyPassesEveryCheck(t *testing.T) {
+	e := newEnv(t)
+	zaak := e.closedZaak(verleend)
+	tijdelijk := e.closedZaak(geweigerd)
+	tg := fileTarget(t, "archief")
+	edepot := fileTarget(t, "edepot")
+	ctx := context.Background()
+	now := retention.Overbrenging{TermijnNieuw: retention.Termijn{Jaren: 10}}
+	a := e.archiver(tg, func(o *archive.Options) { o.EDepot = fixed(edepot); o.Overbrenging = &now })
+	rep, err := a.Run(ctx, nil)
+	if err != nil || rep.Overgedragen != 1 || rep.Fouten != 0 {
+		t.Fatalf("run: %v %+v %+v", err, rep.RunInfo, rep.Problemen)
+	}
+	checkSIP(t, rootOf(t, edepot), zaak)
+
+	v, err := a.VerklaringOverbrengingVan(ctx, rep.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vo archive.VerklaringOverbrenging
+	if err := json.Unmarshal(v.JSON, &vo); err != nil {
+		t.Fatal(err)
+	}
+	p, err := a.Pakket(ctx, zaak)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if vo.Aantal != 1 || len(vo.Zaken) != 1 || vo.Zaken[0].Identificatie != zaak || vo.Zaken[0].Manifest.SHA256 != p.ManifestSHA256 ||
+		len(vo.Series) != 1 || vo.Series[0].Zaaktype != zaaktypeOV || vo.Series[0].Aantal != 1 ||
+		len(vo.Zorgdragers) != 1 || vo.Zorgdragers[0].RSIN != "002220647" || vo.Naar != edepot.URL() || vo.Objecten != len(p.Manifest.Objecten)+2 {
+		t.Errorf("verklaring: %s", v.JSON)
+	}
+	if !strings.Contains(string(v.HTML), zaak) || !strings.Contains(string(v.HTML), "Verklaring van overbrenging") ||
+		strings.Contains(string(v.HTML), tijdelijk) {
+		t.Errorf("HTML does not name exactly the transferred zaak:\n%s", v.HTML)
+	}
+	// The verklaring and the transfer list lie on the e-Depot beside the packages, as kept; the
+	// transfer list names every object of the package with its size and SHA-256 as delivered.
+	folder := ""
+	for _, k := range keys(t, edepot, archive.VerklaringMap+"/") {
+		folder = path.Dir(k)
+	}
+	for naam, want := range map[string][]byte{archive.VerklaringJSON: v.JSON, archive.VerklaringHTML: v.HTML, archive.OverdrachtslijstNaam: v.Lijst} {
+		if got := read(t, edepot, folder+"/"+naam); !bytes.Equal(got, want) {
+			t.Errorf("%s on the e-Depot differs from the one kept", naam)
+		}
+	}
+	cr := csv.NewReader(bytes.NewReader(v.Lijst))
+	cr.Comma = ';'
+	rows, err := cr.ReadAll()
+	if err == nil && len(rows) > 0 {
+		rows = rows[1:]
+	}
+	onEDepot := keys(t, edepot, zaak+"/")
+	if err != nil || len(rows) != len(onEDepot) || vo.Overdrachtslijst.Regels != len(rows) {
+		t.Fatalf("transfer list: %d lines (%v), the e-Depot holds %d objects of the package", len(rows), err, len(onEDepot))
+	}
+	for _, r := range rows {
+		f := r
+		sum := sha256.Sum256(read(t, edepot, f[1]))
+		if f[0] != zaak || fmt.Sprint(len(read(t, edepot, f[1]))) != f[3] || hex.EncodeToString(sum[:]) != f[4] {
+			t.Errorf("transfer list line %q does not match the e-Depot's object", r)
+		}
+	}
+	if _, err := a.VerklaringOverbrengingVan(ctx, "geen-run"); !errors.Is(err, archive.ErrGeenVerklaring) {
+		t.Errorf("verklaring of an unknown run: %v", err)
 	}
 }

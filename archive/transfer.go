@@ -69,6 +69,7 @@ func (s *runState) transfer(ctx context.Context) error {
 		return fmt.Errorf("archive: open the e-Depot target: %w", err)
 	}
 	s.p.Start(StapOverbrengen, len(work))
+	var gedaan []overgebracht
 	for _, w := range work {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -82,10 +83,11 @@ func (s *runState) transfer(ctx context.Context) error {
 			continue
 		}
 		s.overgedragen.Add(1)
+		gedaan = append(gedaan, overgebracht{w.zaak, w.datum, w.wet})
 		a.m.packages.WithLabelValues(PakketOvergedragen).Inc()
 		s.p.Done(Item{Zaak: w.zaak, Stap: StapOverbrengen, Status: ItemKlaar, Objecten: n, Bytes: b})
 	}
-	return nil
+	return s.verklaarOverbrenging(context.WithoutCancel(ctx), dst, gedaan)
 }
 
 // transferOne copies one package to dst, verifies it there, deletes it from the archive target
