@@ -1,6 +1,7 @@
 package sipcheck_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -311,6 +312,29 @@ func TestEachCheckReportsAPackageBrokenInExactlyItsWay(t *testing.T) {
 		{name: "encrypted PDF", check: sipcheck.ControleWachtwoord, object: "besluit.pdf", melding: "versleuteld",
 			spec: func(s *sip) {
 				s.stukken[1].inhoud = []byte("%PDF-1.7\n1 0 obj << >> endobj\ntrailer << /Root 1 0 R /Encrypt 2 0 R >>\n%%EOF\n")
+			}},
+		{name: "encrypted Office file", check: sipcheck.ControleWachtwoord, object: "besluit.docx", melding: "EncryptedPackage",
+			spec: func(s *sip) {
+				// An encrypted .docx is a compound file with an EncryptedPackage stream ([MS-OFFCRYPTO]).
+				cfb := append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, make([]byte, 504)...)
+				for _, r := range "EncryptedPackage" {
+					cfb = append(cfb, byte(r), 0)
+				}
+				s.stukken[1].bestand, s.stukken[1].inhoud = "besluit.docx", append(cfb, make([]byte, 64)...)
+				s.stukken[1].formaat = mdto.Begrip{Label: "Microsoft Word for Windows", Code: "fmt/412", Begrippenlijst: mdto.Verwijzing{Naam: mdto.PRONOMRegister}}
+			}},
+		{name: "encrypted OpenDocument file", check: sipcheck.ControleWachtwoord, object: "besluit.odt", melding: "encryption-data",
+			spec: func(s *sip) {
+				var buf bytes.Buffer
+				zw := zip.NewWriter(&buf)
+				for name, body := range map[string]string{"mimetype": "application/vnd.oasis.opendocument.text",
+					"META-INF/manifest.xml": `<manifest:manifest><manifest:file-entry manifest:full-path="content.xml"><manifest:encryption-data/></manifest:file-entry></manifest:manifest>`} {
+					w, _ := zw.Create(name)
+					w.Write([]byte(body))
+				}
+				zw.Close()
+				s.stukken[1].bestand, s.stukken[1].inhoud = "besluit.odt", buf.Bytes()
+				s.stukken[1].formaat = mdto.Begrip{Label: "OpenDocument Text", Code: "fmt/291", Begrippenlijst: mdto.Verwijzing{Naam: mdto.PRONOMRegister}}
 			}},
 		{name: "format not preferred", check: sipcheck.ControleFormaten, object: "besluit.pdf.bestand.mdto.xml", melding: "fmt/18",
 			spec: func(s *sip) {
