@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"zaakarchief/archive"
@@ -113,10 +114,12 @@ func TestGeneratedZakenWithAwkwardNamesPassEveryEDepotCheck(t *testing.T) {
 		zaken = append(zaken, e.generatedZaak(i))
 	}
 	tg := fileTarget(t, "archief")
+	start := time.Now()
 	rep, err := e.archiver(tg).Run(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	took := time.Since(start)
 	if rep.Pakketten != n || rep.Fouten != 0 {
 		t.Fatalf("run: %+v %+v", rep.RunInfo, rep.Problemen)
 	}
@@ -131,7 +134,7 @@ func TestGeneratedZakenWithAwkwardNamesPassEveryEDepotCheck(t *testing.T) {
 	if longest > archive.MaxSleutel {
 		t.Errorf("longest key has %d characters, want at most %d", longest, archive.MaxSleutel)
 	}
-	t.Logf("%d zaken, longest key %d characters", n, longest)
+	t.Logf("%d zaken archived in %v, longest key %d characters", n, took.Round(time.Millisecond), longest)
 }
 
 func TestRunRefusesAPackageWithAPasswordProtectedPDF(t *testing.T) {
@@ -159,38 +162,52 @@ func TestRunRefusesAPackageWithAPasswordProtectedPDF(t *testing.T) {
 
 // A package that fails the checks is not transferred: here one whose archief sidecar, as the
 // journal holds it, lacks the begripCode of its beperkingGebruikType (as a package written
-// before the checks could).
+// before the checks could), or lacks its naam (which only the XSD check sees).
 func TestTransferRefusesAPackageThatFailsTheEDepotChecks(t *testing.T) {
-	e := newEnv(t)
-	zaak := e.closedZaak(verleend)
-	tg := fileTarget(t, "archief")
-	edepot := fileTarget(t, "edepot")
-	ctx := context.Background()
-	now := retention.Overbrenging{TermijnNieuw: retention.Termijn{Jaren: 10}}
-	if rep, err := e.archiver(tg, func(o *archive.Options) { o.Overbrenging = &now }).Run(ctx, nil); err != nil || rep.Pakketten != 1 {
-		t.Fatalf("archive run: %v %+v", err, rep)
+	tests := []struct {
+		name, from, to, check string
+	}{
+		{"beperkingGebruik without code", "<begripCode>Openbaarheid/Openbaar</begripCode>", "", sipcheck.ControleBeperkingGebruik},
+		{"not valid against the XSD", "<naam>Archief Gemeente Voorbeeldstad</naam>", "", sipcheck.ControleSchema},
 	}
-	key := zaak + "/" + archiefMap + "/" + archiefMap + ".mdto.xml"
-	err := e.db.Update(ctx, func(tx *sqldb.Tx) error {
-		_, err := tx.Exec(ctx, `UPDATE archief_inhoud SET inhoud = replace(inhoud, '<begripCode>Openbaarheid/Openbaar</begripCode>', '') WHERE sleutel = ?`, key)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := e.archiver(tg, func(o *archive.Options) { o.EDepot = fixed(edepot); o.Overbrenging = &now })
-	rep, err := a.Run(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rep.Overgedragen != 0 || rep.Fouten != 1 || len(rep.Problemen) != 1 || !strings.Contains(rep.Problemen[0].Fout, "beperkingGebruik") {
-		t.Fatalf("transfer run: %+v %+v", rep.RunInfo, rep.Problemen)
-	}
-	if got := keys(t, edepot, ""); len(got) != 0 {
-		t.Errorf("the refused package reached the e-Depot: %v", got)
-	}
-	if got := e.zaak(zaak).Archief.Archiefstatus; got != dossier.ArchiefstatusGearchiveerd {
-		t.Errorf("archiefstatus %s, want %s", got, dossier.ArchiefstatusGearchiveerd)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t)
+			zaak := e.closedZaak(verleend)
+			tg := fileTarget(t, "archief")
+			edepot := fileTarget(t, "edepot")
+			ctx := context.Background()
+			now := retention.Overbrenging{TermijnNieuw: retention.Termijn{Jaren: 10}}
+			if rep, err := e.archiver(tg, func(o *archive.Options) { o.Overbrenging = &now }).Run(ctx, nil); err != nil || rep.Pakketten != 1 {
+				t.Fatalf("archive run: %v %+v", err, rep)
+			}
+			key := zaak + "/" + archiefMap + "/" + archiefMap + ".mdto.xml"
+			var n int64
+			err := e.db.Update(ctx, func(tx *sqldb.Tx) error {
+				res, err := tx.Exec(ctx, `UPDATE archief_inhoud SET inhoud = replace(inhoud, ?, ?) WHERE sleutel = ? AND instr(inhoud, ?) > 0`, tt.from, tt.to, key, tt.from)
+				if err == nil {
+					n, err = res.RowsAffected()
+				}
+				return err
+			})
+			if err != nil || n != 1 {
+				t.Fatalf("break the journal's sidecar: %d rows, %v", n, err)
+			}
+			a := e.archiver(tg, func(o *archive.Options) { o.EDepot = fixed(edepot); o.Overbrenging = &now })
+			rep, err := a.Run(ctx, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Overgedragen != 0 || rep.Fouten != 1 || len(rep.Problemen) != 1 || !strings.Contains(rep.Problemen[0].Fout, tt.check) {
+				t.Fatalf("transfer run: %+v %+v", rep.RunInfo, rep.Problemen)
+			}
+			if got := keys(t, edepot, ""); len(got) != 0 {
+				t.Errorf("the refused package reached the e-Depot: %v", got)
+			}
+			if got := e.zaak(zaak).Archief.Archiefstatus; got != dossier.ArchiefstatusGearchiveerd {
+				t.Errorf("archiefstatus %s, want %s", got, dossier.ArchiefstatusGearchiveerd)
+			}
+		})
 	}
 }
 

@@ -103,7 +103,7 @@ func (s *runState) transferOne(ctx context.Context, dst target.Target, zaak stri
 		return 0, 0, err
 	}
 	// A package an e-Depot would refuse is not moved (ErrSIPAfgekeurd): it stays where it is.
-	if err := a.controleerSIP(ctx, &p.plan, func(ctx context.Context, o object) (io.ReadCloser, error) { return src.Open(ctx, o.Sleutel) }); err != nil {
+	if err := a.controleerSIP(ctx, &p.plan, func(ctx context.Context, o object) (io.ReadCloser, error) { return src.Open(ctx, o.Sleutel) }, true); err != nil {
 		return 0, 0, err
 	}
 	start := time.Now()
