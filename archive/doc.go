@@ -24,7 +24,9 @@
 // per folder without regard to case ("-2", "-3"). The manifest is written last: a package
 // folder without one is incomplete. The pakbon names the manifest's hash, so the pakbon and the
 // manifest together cover every byte. Every package passes the checks an e-Depot runs before
-// ingest (package sipcheck) before it is sealed.
+// ingest (package sipcheck) before it is sealed; the XSD check among them is left to the
+// tests, to `zaakarchief archive check` and to the transfer to the e-Depot, which runs them all
+// again and refuses a package that fails.
 //
 // The metadata (metadata.go): the dossier's identificatie is the zaak's, with the bronorganisatie
 // (name and RSIN) as bron; naam is the omschrijving; archiefvormer is the bronorganisatie and

@@ -18,7 +18,7 @@ import (
 func (p *pakket) schema(ctx context.Context, skip bool) (Resultaat, error) {
 	var r Resultaat
 	if skip {
-		r.Fouten = nil
+		r.Overgeslagen = true
 		return r, nil
 	}
 	dir, err := os.MkdirTemp("", "sipcheck-*")

@@ -18,6 +18,7 @@ package sipcheck
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -84,6 +85,8 @@ type Resultaat struct {
 	Gecontroleerd int `json:"gecontroleerd"`
 	// Fouten are the findings; none means the check passed.
 	Fouten []Fout `json:"fouten,omitempty"`
+	// Overgeslagen says the check did not run (Opties.ZonderSchema).
+	Overgeslagen bool `json:"overgeslagen,omitempty"`
 }
 
 // OK reports whether the check passed.
@@ -146,16 +149,15 @@ func (r *Rapport) Err() error {
 }
 
 // ErrAfgekeurd is what Rapport.Err wraps: the package fails one or more checks.
-var ErrAfgekeurd = errorString("pakket voldoet niet aan de controles van het e-Depot")
-
-type errorString string
-
-func (e errorString) Error() string { return string(e) }
+var ErrAfgekeurd = errors.New("pakket voldoet niet aan de controles van het e-Depot")
 
 // Schrijf prints the report as text, one line per check and one indented line per finding.
 func (r *Rapport) Schrijf(w io.Writer) error {
 	for _, res := range r.Resultaten {
 		status := "ok"
+		if res.Overgeslagen {
+			status = "overgeslagen"
+		}
 		if !res.OK() {
 			status = fmt.Sprintf("%d fout(en)", len(res.Fouten))
 		}

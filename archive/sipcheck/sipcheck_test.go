@@ -452,6 +452,11 @@ func TestObjectFSServesAPackageFromObjectsAndKnownSumsSpareTheReading(t *testing
 	if len(res.Fouten) != 1 || !strings.Contains(res.Fouten[0].Melding, "klopt niet") {
 		t.Fatalf("checksum against a known sum: %+v", res)
 	}
+	var out bytes.Buffer
+	r.Schrijf(&out)
+	if res, _ := r.Resultaat(sipcheck.ControleSchema); !res.Overgeslagen || !strings.Contains(out.String(), "schema             overgeslagen") {
+		t.Errorf("a skipped XSD check is not reported as skipped:\n%s", out.String())
+	}
 }
 
 type seekCloser struct{ *bytes.Reader }
