@@ -234,7 +234,7 @@ func TestTransferWritesTheVerklaringVanOverbrengingAndTheEDepotCopyPassesEveryCh
 	if err := json.Unmarshal(v.JSON, &vo); err != nil {
 		t.Fatal(err)
 	}
-	p, err := a.Pakket(ctx, zaak)
+	p, err := a.Pakket(ctx, systeem, zaak)
 	if err != nil {
 		t.Fatal(err)
 	}
