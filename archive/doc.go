@@ -5,21 +5,28 @@
 // # Packages
 //
 // A closed zaak (einddatum set, archiefnominatie derived, archiefstatus nog_te_archiveren)
-// becomes one package in the Nationaal Archief's SIP layout, under the target's prefix:
+// becomes one package in the Nationaal Archief's SIP layout, under the target's prefix: the
+// package folder holds the package's own bookkeeping beside the SIP, and the SIP builds up from
+// the Archief of the zaaktype's bronorganisatie through the Serie of the zaaktype to the Dossier
+// (see sip.go):
 //
-//	ZAAK-2026-0000001/                          the zaak: informatieobject, aggregatieniveau Dossier
-//	ZAAK-2026-0000001/ZAAK-2026-0000001.mdto.xml
-//	ZAAK-2026-0000001/<document>/               a document: informatieobject, Archiefstuk
-//	ZAAK-2026-0000001/<document>/<document>.mdto.xml
-//	ZAAK-2026-0000001/<document>/<file>         the document's file, as uploaded
-//	ZAAK-2026-0000001/<document>/<file>.bestand.mdto.xml
 //	ZAAK-2026-0000001/pakbon.json               counts, total bytes, SHA-256 of the manifest
 //	ZAAK-2026-0000001/manifest.json             every other object: path, kind, size, SHA-256
+//	ZAAK-2026-0000001/<archief>/<archief>.mdto.xml              Archief
+//	ZAAK-2026-0000001/<archief>/<serie>/<serie>.mdto.xml        Serie, isOnderdeelVan the Archief
+//	.../<serie>/ZAAK-2026-0000001/ZAAK-2026-0000001.mdto.xml    Dossier, isOnderdeelVan the Serie
+//	.../ZAAK-2026-0000001/<document>/<document>.mdto.xml        Archiefstuk
+//	.../ZAAK-2026-0000001/<document>/<file>                     the document's file, as uploaded
+//	.../ZAAK-2026-0000001/<document>/<file>.bestand.mdto.xml
 //
-// Folder and file names come from mdto.SafeName of the document's title and file name, made
-// unique per folder without regard to case ("-2", "-3"); pakbon.json and manifest.json are
-// reserved. The manifest is written last: a package folder without one is incomplete. The
-// pakbon names the manifest's hash, so the pakbon and the manifest together cover every byte.
+// Folder and file names come from mdto.SafeName of the document's title and file name,
+// shortened deterministically so that every key stays within 255 characters and made unique
+// per folder without regard to case ("-2", "-3"). The manifest is written last: a package
+// folder without one is incomplete. The pakbon names the manifest's hash, so the pakbon and the
+// manifest together cover every byte. Every package passes the checks an e-Depot runs before
+// ingest (package sipcheck) before it is sealed; the XSD check among them is left to the
+// tests, to `zaakarchief archive check` and to the transfer to the e-Depot, which runs them all
+// again and refuses a package that fails.
 //
 // The metadata (metadata.go): the dossier's identificatie is the zaak's, with the bronorganisatie
 // (name and RSIN) as bron; naam is the omschrijving; archiefvormer is the bronorganisatie and

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"zaakarchief/dossier"
@@ -120,6 +121,9 @@ func (s *runState) herbeschrijf(ctx context.Context, zaak string) (Item, error) 
 	p.Retentie = laterRetention(old.Retentie, p.Retentie)
 	if p.Map != old.Map {
 		return it, fmt.Errorf("the package folder would move from %s to %s", old.Map, p.Map)
+	}
+	if err := a.controleerSIP(ctx, p, func(ctx context.Context, o object) (io.ReadCloser, error) { return s.tgt.Open(ctx, o.Sleutel) }, false); err != nil {
+		return it, err
 	}
 	had := make(map[string]object, len(old.Objecten))
 	for _, o := range old.Objecten {

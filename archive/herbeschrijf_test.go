@@ -45,8 +45,8 @@ func TestRevaluedZaakIsDescribedAgainInItsPackage(t *testing.T) {
 				}
 				return out
 			}
-			if w := waarderingen(); w["V"] != 4 || w["B"] != 0 {
-				t.Fatalf("waardering in the sidecars of the first run: %v, want V in the dossier's and each of 3 documents'", w)
+			if w := waarderingen(); w["V"] != 6 || w["B"] != 0 {
+				t.Fatalf("waardering in the sidecars of the first run: %v, want V in the archief's, the serie's, the dossier's and each of 3 documents'", w)
 			}
 			before := map[string]string{}
 			for _, k := range keys(t, tg, zaak+"/") {
@@ -61,8 +61,8 @@ func TestRevaluedZaakIsDescribedAgainInItsPackage(t *testing.T) {
 			if err != nil || rep.Herbeschreven != 1 || rep.Fouten != 0 {
 				t.Fatalf("run after the revaluation: %v %+v", err, rep)
 			}
-			if w := waarderingen(); w["B"] != 4 || w["V"] != 0 {
-				t.Errorf("waardering in the sidecars after the revaluation: %v, want B in all 4", w)
+			if w := waarderingen(); w["B"] != 6 || w["V"] != 0 {
+				t.Errorf("waardering in the sidecars after the revaluation: %v, want B in all 6", w)
 			}
 			if n := validateXML(t, tg); n == 0 {
 				t.Error("no MDTO sidecar validated")
@@ -78,8 +78,8 @@ func TestRevaluedZaakIsDescribedAgainInItsPackage(t *testing.T) {
 					t.Errorf("%s was written again, though it did not change", k)
 				}
 			}
-			if len(changed) != 6 { // 4 informatieobject sidecars, pakbon, manifest
-				t.Errorf("changed objects %q, want the 4 informatieobject sidecars, the pakbon and the manifest", changed)
+			if len(changed) != 8 { // 6 informatieobject sidecars, pakbon, manifest
+				t.Errorf("changed objects %q, want the 6 informatieobject sidecars, the pakbon and the manifest", changed)
 			}
 			var pb archive.Pakbon
 			if err := json.Unmarshal(read(t, tg, zaak+"/"+archive.PakbonNaam), &pb); err != nil || pb.Waardering != "B" {

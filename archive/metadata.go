@@ -28,11 +28,12 @@ const (
 )
 
 // openbaarheid maps each ZGW vertrouwelijkheidaanduiding to an openbaarheid begrip: openbaar
-// records carry the Nationaal Archief's "Geen beperking"; beperkt_openbaar is "Beperkt
-// openbaar"; every level from intern up is "Niet openbaar", with the level in the code. The
-// exact aanduiding is always kept in beperkingGebruikNadereBeschrijving.
+// is "Openbaar"; beperkt_openbaar is "Beperkt openbaar"; every level from intern up is "Niet
+// openbaar", with the level in the code. Every begrip has a code: the e-Depot's checks require
+// begripLabel and begripCode on a beperkingGebruikType (package sipcheck). The exact aanduiding
+// is always kept in beperkingGebruikNadereBeschrijving.
 var openbaarheid = map[string]struct{ label, code string }{
-	"openbaar":          {"Geen beperking", ""},
+	"openbaar":          {"Openbaar", "Openbaarheid/Openbaar"},
 	"beperkt_openbaar":  {"Beperkt openbaar", "Openbaarheid/BeperktOpenbaar"},
 	"intern":            {"Niet openbaar", "Openbaarheid/NietOpenbaar/Intern"},
 	"zaakvertrouwelijk": {"Niet openbaar", "Openbaarheid/NietOpenbaar/Zaakvertrouwelijk"},
@@ -43,8 +44,8 @@ var openbaarheid = map[string]struct{ label, code string }{
 }
 
 // Openbaarheid returns the beperkingGebruik that carries a vertrouwelijkheidaanduiding in MDTO,
-// which has no element of its own for it: "openbaar" gives the Nationaal Archief's "Geen
-// beperking"; "beperkt_openbaar" gives "Beperkt openbaar" (code Openbaarheid/BeperktOpenbaar);
+// which has no element of its own for it: "openbaar" gives "Openbaar" (code
+// Openbaarheid/Openbaar); "beperkt_openbaar" gives "Beperkt openbaar" (code Openbaarheid/BeperktOpenbaar);
 // intern, zaakvertrouwelijk, vertrouwelijk, confidentieel, geheim and zeer_geheim give "Niet
 // openbaar" with code Openbaarheid/NietOpenbaar/<Level>, from BegrippenlijstOpenbaarheid. An
 // empty or unknown aanduiding is treated as the most careful case, "Niet openbaar"
@@ -57,11 +58,6 @@ func Openbaarheid(vertrouwelijkheidaanduiding string) mdto.BeperkingGebruik {
 	if !ok {
 		m = struct{ label, code string }{"Niet openbaar", "Openbaarheid/NietOpenbaar/Onbekend"}
 		uitleg = fmt.Sprintf("Vertrouwelijkheidaanduiding (ZGW) onbekend (%q): behandeld als niet openbaar.", v)
-	}
-	if m.code == "" {
-		b := mdto.BeperkingGeen()
-		b.NadereBeschrijving = uitleg
-		return b
 	}
 	return mdto.BeperkingGebruik{
 		Type:               mdto.Begrip{Label: m.label, Code: m.code, Begrippenlijst: mdto.Verwijzing{Naam: BegrippenlijstOpenbaarheid}},
@@ -246,6 +242,7 @@ func (m *meta) dossierObject(waardering mdto.Begrip) mdto.Informatieobject {
 		Waardering:          waardering,
 		Bewaartermijn:       m.bewaartermijn(),
 		Informatiecategorie: m.informatiecategorie(),
+		IsOnderdeelVan:      []mdto.Verwijzing{m.serieRef()},
 		Archiefvormer:       m.archiefvormers(),
 		BeperkingGebruik:    []mdto.BeperkingGebruik{Openbaarheid(z.Vertrouwelijkheidaanduiding)},
 	}

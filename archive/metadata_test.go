@@ -12,7 +12,7 @@ func TestOpenbaarheidMapsEveryVertrouwelijkheidaanduidingToABegrip(t *testing.T)
 	tests := []struct {
 		aanduiding, label, code, lijst string
 	}{
-		{"openbaar", "Geen beperking", "", mdto.BegrippenlijstBeperkingen},
+		{"openbaar", "Openbaar", "Openbaarheid/Openbaar", archive.BegrippenlijstOpenbaarheid},
 		{"beperkt_openbaar", "Beperkt openbaar", "Openbaarheid/BeperktOpenbaar", archive.BegrippenlijstOpenbaarheid},
 		{"intern", "Niet openbaar", "Openbaarheid/NietOpenbaar/Intern", archive.BegrippenlijstOpenbaarheid},
 		{"zaakvertrouwelijk", "Niet openbaar", "Openbaarheid/NietOpenbaar/Zaakvertrouwelijk", archive.BegrippenlijstOpenbaarheid},

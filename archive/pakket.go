@@ -253,10 +253,15 @@ func (a *Archiver) build(ctx context.Context, d *dossier.Dossier, doel, run stri
 		add(rel, soortMDTO, "application/xml", nil).setInhoud(buf.Bytes())
 		return nil
 	}
+	archief, serie, dosMap := m.sipMappen(p.Map)
 	for i := range d.Documenten {
 		doc := &d.Documenten[i]
-		folder := unique(mdto.SafeName(doc.Titel), used)
-		file := mdto.SafeName(doc.Bestandsnaam)
+		folder := path.Join(dosMap, uniekKort(mdto.SafeName(doc.Titel), MaxStukNaam, used))
+		room := stukRuimte(p.Map + "/" + folder)
+		if room < minBestandNaam {
+			return nil, fmt.Errorf("document %s: the package path %s/%s leaves %d characters for a file name, fewer than %d", doc.ID, p.Map, folder, room, minBestandNaam)
+		}
+		file := kort(mdto.SafeName(doc.Bestandsnaam), room)
 		f, scan, err := a.identify(ctx, doc, stream)
 		if err != nil {
 			return nil, err
@@ -288,13 +293,17 @@ func (a *Archiver) build(ctx context.Context, d *dossier.Dossier, doel, run stri
 		return nil, fmt.Errorf("%w: %s; replace them with files in an archival format (e.g. PDF/A) before the zaak can be archived",
 			ErrFormaatOnbekend, strings.Join(onbekend, "; "))
 	}
-	dos := m.dossierObject(waardering)
-	rel := strings.TrimPrefix(mdto.InformatieobjectSidecar(p.Map), p.Map+"/")
-	if err := addXML(rel, func(w io.Writer) error { return mdto.WriteInformatieobject(w, dos) }); err != nil {
-		return nil, err
+	dos, arch, ser := m.dossierObject(waardering), m.archiefObject(waardering), m.serieObject(waardering)
+	for _, lvl := range []struct {
+		folder string
+		o      *mdto.Informatieobject
+	}{{archief, &arch}, {serie, &ser}, {dosMap, &dos}} {
+		if err := addXML(mdto.InformatieobjectSidecar(lvl.folder), func(w io.Writer) error { return mdto.WriteInformatieobject(w, *lvl.o) }); err != nil {
+			return nil, err
+		}
 	}
 	p.pakbon = &Pakbon{Formaat: PakbonFormaat, Zaak: z.Identificatie, Naam: z.Omschrijving, Zaaktype: z.Zaaktype, Bron: m.bron,
-		Waardering: waardering.Code, Aangemaakt: p.Gepland, Informatieobjecten: 1 + len(d.Documenten), Bestanden: len(d.Documenten)}
+		Waardering: waardering.Code, Aangemaakt: p.Gepland, Informatieobjecten: 3 + len(d.Documenten), Bestanden: len(d.Documenten)}
 	add(PakbonNaam, soortPakbon, "application/json", nil)
 	add(ManifestNaam, soortManifest, "application/json", nil)
 	for _, o := range p.Objecten {

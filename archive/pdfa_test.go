@@ -71,7 +71,7 @@ func TestPDFADocumentsAreIdentifiedAsTheyAreWritten(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, d := range docs {
-				rel := strings.ReplaceAll(d.doc.titel, " ", "_") + "/" + d.doc.naam + ".bestand.mdto.xml"
+				rel := sipRel(zaak) + "/" + strings.ReplaceAll(d.doc.titel, " ", "_") + "/" + d.doc.naam + ".bestand.mdto.xml"
 				b := read(t, tg, zaak+"/"+rel)
 				if got := xmlDoc(t, b).FindElement("bestand/bestandsformaat/begripCode"); got == nil || got.Text() != d.puid {
 					t.Errorf("%s: bestandsformaat %v, want %s", rel, got, d.puid)

@@ -241,7 +241,7 @@ wait:
 	}
 
 	// A byte changed on the server's disk: verify says which object and exits 1.
-	victim := filepath.Join(srv.DataDir, bucket, "archief", zaken[0], "Bijlage_1", "bijlage-0-0.pdf")
+	victim := filepath.Join(srv.DataDir, bucket, "archief", filepath.FromSlash(sip(zaken[0])), "Bijlage_1", "bijlage-0-0.pdf")
 	f, err := os.OpenFile(victim, os.O_WRONLY, 0)
 	if err != nil {
 		t.Fatal(err)

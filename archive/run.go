@@ -597,6 +597,9 @@ func (s *runState) finish(ctx context.Context, pk *pakketRun) error {
 	// seal is stored only while the dossier is the one packaged (a package sealed by an
 	// earlier run is checked on its own).
 	if p.ManifestSHA == "" {
+		if err := a.controleerSIP(ctx, p, a.uitBlobs, false); err != nil {
+			return err
+		}
 		if err := p.seal(); err != nil {
 			return err
 		}

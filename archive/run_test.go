@@ -98,19 +98,21 @@ func TestRunArchivesClosedZakenToADirectoryAsMDTOPackagesThatValidate(t *testing
 		"Bouwtekening_gevel-2/gevel-2.pdf.bestand.mdto.xml",
 		"Bouwtekening_gevel/Bouwtekening_gevel.mdto.xml", "Bouwtekening_gevel/gevel.pdf", "Bouwtekening_gevel/gevel.pdf.bestand.mdto.xml",
 		"Ontwerpbesluit/Ontwerpbesluit.mdto.xml", "Ontwerpbesluit/ontwerpbesluit.pdf", "Ontwerpbesluit/ontwerpbesluit.pdf.bestand.mdto.xml",
-		s.geweigerd + ".mdto.xml", "manifest.json", "pakbon.json",
+		s.geweigerd + ".mdto.xml",
 	}
 	for i := range wantKeys {
-		wantKeys[i] = s.geweigerd + "/" + wantKeys[i]
+		wantKeys[i] = sip(s.geweigerd) + "/" + wantKeys[i]
 	}
+	wantKeys = append(wantKeys, s.geweigerd+"/manifest.json", s.geweigerd+"/pakbon.json",
+		s.geweigerd+"/"+archiefMap+"/"+archiefMap+".mdto.xml", s.geweigerd+"/"+archiefMap+"/"+serieMap+"/"+serieMap+".mdto.xml")
 	slices.Sort(wantKeys)
 	if got := keys(t, tg, s.geweigerd+"/"); !slices.Equal(got, wantKeys) {
 		t.Errorf("layout of %s:\n got %v\nwant %v", s.geweigerd, got, wantKeys)
 	}
 
 	checkMetadata(t, e, tg, s)
-	if n := validateXML(t, tg); n != 4+2*(3+5+3+3) {
-		t.Errorf("validated %d XML files, want a dossier and two per document of 4 zaken (32)", n)
+	if n := validateXML(t, tg); n != 4*3+2*(3+5+3+3) {
+		t.Errorf("validated %d XML files, want an archief, a serie, a dossier and two per document of 4 zaken (40)", n)
 	}
 
 	// Retention: vernietigen until the archiefactiedatum, blijvend_bewaren until the transfer date.
@@ -126,7 +128,7 @@ func TestRunArchivesClosedZakenToADirectoryAsMDTOPackagesThatValidate(t *testing
 	}
 	zv := e.zaak(s.verleend)
 	transfer, _ := retention.StandaardOverbrenging().Datum(zv.Archief.StartdatumBewaartermijn.Time())
-	info, err = tg.Stat(ctx, s.verleend+"/"+s.verleend+".mdto.xml")
+	info, err = tg.Stat(ctx, sip(s.verleend)+"/"+s.verleend+".mdto.xml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,7 +213,7 @@ func checkPackage(t *testing.T, tg target.Target, zaak string) archive.Manifest 
 	if pb.Manifest.SHA256 != hex.EncodeToString(manSum[:]) || pb.Manifest.Grootte != int64(len(manBytes)) || pb.Objecten != len(man.Objecten) {
 		t.Errorf("pakbon %+v does not match manifest (%d bytes, %x, %d objects)", pb, len(manBytes), manSum, len(man.Objecten))
 	}
-	if pb.Bestanden*3+1 != pb.Objecten || pb.Informatieobjecten != pb.Bestanden+1 {
+	if pb.Bestanden*3+3 != pb.Objecten || pb.Informatieobjecten != pb.Bestanden+3 {
 		t.Errorf("pakbon counts %+v", pb)
 	}
 	if pb.TotaalBytes != total {
@@ -241,7 +243,7 @@ func texts(els []*etree.Element) []string {
 // agreement, the selectielijst and the dossier say.
 func checkMetadata(t *testing.T, e *env, tg target.Target, s seed) {
 	t.Helper()
-	dos := xmlDoc(t, read(t, tg, s.geweigerd+"/"+s.geweigerd+".mdto.xml"))
+	dos := xmlDoc(t, read(t, tg, sip(s.geweigerd)+"/"+s.geweigerd+".mdto.xml"))
 	io := dos.FindElement("informatieobject")
 	checks := []struct{ path, want string }{
 		{"identificatie/identificatieKenmerk", s.geweigerd},
@@ -284,7 +286,7 @@ func checkMetadata(t *testing.T, e *env, tg target.Target, s seed) {
 		t.Errorf("bevatOnderdeel %d, want 5 documents", n)
 	}
 
-	stuk := xmlDoc(t, read(t, tg, s.geweigerd+"/Ontwerpbesluit/Ontwerpbesluit.mdto.xml")).FindElement("informatieobject")
+	stuk := xmlDoc(t, read(t, tg, sip(s.geweigerd)+"/Ontwerpbesluit/Ontwerpbesluit.mdto.xml")).FindElement("informatieobject")
 	for _, c := range []struct{ path, want string }{
 		{"aggregatieniveau/begripLabel", "Archiefstuk"},
 		{"isOnderdeelVan/verwijzingIdentificatie/identificatieKenmerk", s.geweigerd},
@@ -297,8 +299,8 @@ func checkMetadata(t *testing.T, e *env, tg target.Target, s seed) {
 			t.Errorf("archiefstuk %s: %v, want %s", c.path, el, c.want)
 		}
 	}
-	best := xmlDoc(t, read(t, tg, s.geweigerd+"/Ontwerpbesluit/ontwerpbesluit.pdf.bestand.mdto.xml")).FindElement("bestand")
-	content := read(t, tg, s.geweigerd+"/Ontwerpbesluit/ontwerpbesluit.pdf")
+	best := xmlDoc(t, read(t, tg, sip(s.geweigerd)+"/Ontwerpbesluit/ontwerpbesluit.pdf.bestand.mdto.xml")).FindElement("bestand")
+	content := read(t, tg, sip(s.geweigerd)+"/Ontwerpbesluit/ontwerpbesluit.pdf")
 	sum := sha256.Sum256(content)
 	for _, c := range []struct{ path, want string }{
 		{"naam", "ontwerpbesluit.pdf"},
@@ -317,7 +319,7 @@ func checkMetadata(t *testing.T, e *env, tg target.Target, s seed) {
 		t.Errorf("checksumDatum %v is not a dateTime", d)
 	}
 
-	ver := xmlDoc(t, read(t, tg, s.verleend+"/"+s.verleend+".mdto.xml")).FindElement("informatieobject")
+	ver := xmlDoc(t, read(t, tg, sip(s.verleend)+"/"+s.verleend+".mdto.xml")).FindElement("informatieobject")
 	for _, c := range []struct{ path, want string }{
 		{"waardering/begripCode", "B"},
 		{"informatiecategorie/begripCode", "11.1.6"},
@@ -392,14 +394,14 @@ func TestMultipartDocumentsAreReadBackAndHashedAfterTheirPackage(t *testing.T) {
 		t.Errorf("the multipart document was read back %d times during the run, want once", gets.Load())
 	}
 	sum := sha256.Sum256(big)
-	info, err := tg.Stat(context.Background(), zaak+"/Bouwtekeningen/tekeningen.pdf")
+	info, err := tg.Stat(context.Background(), sip(zaak)+"/Bouwtekeningen/tekeningen.pdf")
 	if err != nil || info.SHA256 != hex.EncodeToString(sum[:]) || info.Size != int64(len(big)) {
 		t.Fatalf("multipart object: %+v %v", info, err)
 	}
 	checkPackage(t, tg, zaak)
 
 	// Corrupt the stored file behind the server's back: verify reads it and finds out.
-	f, err := os.OpenFile(filepath.Join(srv.DataDir, bucket, "archief", zaak, "Bouwtekeningen", "tekeningen.pdf"), os.O_WRONLY, 0)
+	f, err := os.OpenFile(filepath.Join(srv.DataDir, bucket, "archief", filepath.FromSlash(sip(zaak)), "Bouwtekeningen", "tekeningen.pdf"), os.O_WRONLY, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

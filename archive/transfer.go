@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"time"
 
 	"zaakarchief/archive/target"
@@ -68,6 +69,7 @@ func (s *runState) transfer(ctx context.Context) error {
 		return fmt.Errorf("archive: open the e-Depot target: %w", err)
 	}
 	s.p.Start(StapOverbrengen, len(work))
+	var gedaan []overgebracht
 	for _, w := range work {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -81,10 +83,11 @@ func (s *runState) transfer(ctx context.Context) error {
 			continue
 		}
 		s.overgedragen.Add(1)
+		gedaan = append(gedaan, overgebracht{w.zaak, w.datum, w.wet})
 		a.m.packages.WithLabelValues(PakketOvergedragen).Inc()
 		s.p.Done(Item{Zaak: w.zaak, Stap: StapOverbrengen, Status: ItemKlaar, Objecten: n, Bytes: b})
 	}
-	return nil
+	return s.verklaarOverbrenging(context.WithoutCancel(ctx), dst, gedaan)
 }
 
 // transferOne copies one package to dst, verifies it there, deletes it from the archive target
@@ -97,6 +100,10 @@ func (s *runState) transferOne(ctx context.Context, dst target.Target, zaak stri
 		p, err = loadPakket(ctx, tx, zaak)
 		return err
 	}); err != nil {
+		return 0, 0, err
+	}
+	// A package an e-Depot would refuse is not moved (ErrSIPAfgekeurd): it stays where it is.
+	if err := a.controleerSIP(ctx, &p.plan, func(ctx context.Context, o object) (io.ReadCloser, error) { return src.Open(ctx, o.Sleutel) }, true); err != nil {
 		return 0, 0, err
 	}
 	start := time.Now()

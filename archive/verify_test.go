@@ -66,7 +66,7 @@ func TestVerifyFindsTamperedAndMissingObjectsAndKeepsThemInTheAuditTrail(t *test
 
 	// Flip bytes in a document (same size) and remove a sidecar, behind the target's back.
 	root := rootOf(t, tg)
-	doc := filepath.Join(root, s.geweigerd, "Ontwerpbesluit", "ontwerpbesluit.pdf")
+	doc := filepath.Join(root, filepath.FromSlash(sip(s.geweigerd)), "Ontwerpbesluit", "ontwerpbesluit.pdf")
 	b, err := os.ReadFile(doc)
 	if err != nil {
 		t.Fatal(err)
@@ -75,7 +75,7 @@ func TestVerifyFindsTamperedAndMissingObjectsAndKeepsThemInTheAuditTrail(t *test
 	if err := os.WriteFile(doc, b, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	gone := filepath.Join(root, s.buiten, "Advies_veiligheidsregio", "advies.pdf.bestand.mdto.xml")
+	gone := filepath.Join(root, filepath.FromSlash(sip(s.buiten)), "Advies_veiligheidsregio", "advies.pdf.bestand.mdto.xml")
 	if err := os.Remove(gone); err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import "embed"
 
 // FS holds every embedded file, by its path below configs/.
 //
-//go:embed *.yaml selectielijst mdto
+//go:embed *.yaml selectielijst mdto sipcheck
 var FS embed.FS
 
 // DefaultAgreement is the path in FS of the agreement the daemon uses when none is given.
@@ -16,3 +16,7 @@ const DefaultAgreement = "omgevingsvergunning.yaml"
 
 // MDTOSchema is the path in FS of the MDTO 1.0.1 XML schema.
 const MDTOSchema = "mdto/MDTO-XML1.0.1.xsd"
+
+// Voorkeursformaten is the path in FS of the list of preferred formats the e-Depot check
+// (package archive/sipcheck) accepts.
+const Voorkeursformaten = "sipcheck/voorkeursformaten.csv"

@@ -45,7 +45,13 @@ var waarderingLabels = map[string]string{
 	WaarderingNaderTeBepalen: "Nader te bepalen",
 }
 
-// Checksum algorithms from BegrippenlijstChecksumAlgoritme, spelled as the list spells them.
+// Checksum algorithms from BegrippenlijstChecksumAlgoritme, spelled as the list spells them:
+// with a hyphen ("SHA-256"). The Nationaal Archief's own example (NationaalArchief/MDTO-XSD,
+// voorbeelden/MDTO-XML 1.0.1 Voorbeeld Bestand.xml) writes "SHA256"; the spelling here follows
+// the begrippenlijst as the tools that check against it read it: the Noord-Hollands Archief's
+// schematron (noord-hollandsarchief/preingest-xslweb, home/webapps/mdtovalidation/sch/mdto.sch)
+// names "SHA-224 (SHA224), SHA-384 (SHA384), SHA-256 (SHA256), of SHA-512 (SHA512)", the
+// hyphenated label first and the other accepted. Package sipcheck accepts both spellings.
 const (
 	SHA224 = "SHA-224"
 	SHA256 = "SHA-256"

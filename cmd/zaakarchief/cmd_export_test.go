@@ -37,10 +37,10 @@ func TestExportCommandWritesAZipThatExportVerifyAccepts(t *testing.T) {
 	if v.code != 0 || !strings.Contains(v.stdout, ": ok: bag "+zaak) {
 		t.Fatalf("export verify: exit %d\n%s%s", v.code, v.stdout, v.stderr)
 	}
-	// The export carries the MDTO the archive writes: the dossier, and per document an
-	// archiefstuk and a bestand (3 documents in the seed scenario: 1 + 3*2 files).
-	if !strings.Contains(v.stdout, " 7 MDTO files") {
-		t.Errorf("export verify: %s; want the 7 MDTO files of the archive's package", v.stdout)
+	// The export carries the MDTO the archive writes: the archief, the serie, the dossier, and
+	// per document an archiefstuk and a bestand (3 documents in the seed scenario: 3 + 3*2 files).
+	if !strings.Contains(v.stdout, " 9 MDTO files") {
+		t.Errorf("export verify: %s; want the 9 MDTO files of the archive's package", v.stdout)
 	}
 
 	// One changed byte in a stored document: verify names the file and exits 1.

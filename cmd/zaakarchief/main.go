@@ -84,6 +84,7 @@ func commands() []*command {
 		archiveRunCommand(),
 		archiveVerifyCommand(),
 		archiveRunsCommand(),
+		archiveCheckCommand(),
 		zgwSyncCommand(),
 		zgwMapCommand(),
 	}
