@@ -167,13 +167,13 @@ func (s *runState) verklaarOverbrenging(ctx context.Context, dst target.Target, 
 	regels := 0
 	series := map[string]*OvergebrachteSerie{}
 	zorg := map[string]bool{}
-	err := a.db.View(ctx, func(tx *sqldb.Tx) error {
+	err := a.dossier.Inzien(ctx, func(in *dossier.Inzage, tx *sqldb.Tx) error {
 		for _, g := range gedaan {
 			p, err := loadPakket(ctx, tx, g.zaak)
 			if err != nil {
 				return err
 			}
-			z, err := dossier.GetZaak(ctx, tx, g.zaak)
+			z, err := in.Zaak(ctx, g.zaak)
 			if err != nil {
 				return err
 			}

@@ -16,6 +16,7 @@ import (
 	"zaakarchief/archive/sipcheck"
 	"zaakarchief/archive/target"
 	"zaakarchief/cmd/zaakarchief/config"
+	"zaakarchief/cmd/zaakarchief/daemon"
 )
 
 // archiveCheckCommand runs the checks an e-Depot runs before ingest on one package, or on every
@@ -63,7 +64,7 @@ func openPackages(ctx context.Context, arg string, s3 config.S3, getenv func(str
 		}
 		return os.DirFS(arg), nil
 	}
-	tg, err := opener(arg, s3, getenv)(ctx)
+	tg, err := daemon.Opener(arg, s3, getenv)(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -180,11 +180,11 @@ func Open(ctx context.Context, cfg config.Config, o Options) (d *Daemon, err err
 	a := cfg.Archive
 	ob := inst.Overbrenging
 	ao := archive.Options{DB: d.db, Dossier: d.Dossier, Afspraak: d.Afspraak, Lijsten: lijsten,
-		Target: opener(archiefURL, a.S3, o.Getenv), LockMode: target.RetentionMode(strings.ToUpper(a.LockMode)),
+		Target: Opener(archiefURL, a.S3, o.Getenv), LockMode: target.RetentionMode(strings.ToUpper(a.LockMode)),
 		Overbrenging: &ob, Holds: d.Retention.Bevroren, Workers: a.Workers, Registerer: d.Registry,
 		Now: o.Now, Location: d.Dossier.Location(), Logger: d.Log}
 	if a.EDepot != "" {
-		ao.EDepot = opener(a.EDepot, a.EDepotS3, o.Getenv)
+		ao.EDepot = Opener(a.EDepot, a.EDepotS3, o.Getenv)
 	}
 	tune(o.Tune.Archive, &ao)
 	if d.Archiver, err = archive.New(ao); err != nil {
@@ -275,8 +275,8 @@ func archiveURL(cfg config.Config) (string, error) {
 	return "file://" + filepath.ToSlash(filepath.Join(data, "archief")), nil
 }
 
-// opener opens the target url with the S3 settings, the AWS_* environment as fallback.
-func opener(url string, s config.S3, getenv func(string) string) archive.Opener {
+// Opener opens the target url with the S3 settings, the AWS_* environment as fallback.
+func Opener(url string, s config.S3, getenv func(string) string) archive.Opener {
 	tls := true
 	if s.TLS != nil {
 		tls = *s.TLS
