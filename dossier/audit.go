@@ -54,13 +54,30 @@ func appendAudit(ctx context.Context, tx *sqldb.Tx, zaak string, actor Actor, fa
 	if err != nil {
 		return nil, fmt.Errorf("audit %s: %w", actie, err)
 	}
+	return appendAuditRaw(ctx, tx, zaak, actor, fase, actie, raw, now)
+}
+
+// huidigeFase asks appendAuditRaw for the phase the zaak is in now (0 when it is gone), read in
+// the same query as the end of its chain.
+const huidigeFase = -1
+
+// appendAuditRaw is appendAudit with the details already marshalled; fase huidigeFase takes the
+// zaak's current phase.
+func appendAuditRaw(ctx context.Context, tx *sqldb.Tx, zaak string, actor Actor, fase int, actie string, raw json.RawMessage, now time.Time) (*AuditEntry, error) {
+	var err error
 	e := &AuditEntry{
 		ID: newID(), Zaak: zaak, Tijd: now.UTC(), Organisatie: actor.Organisatie, Rol: actor.Rol,
 		Token: actor.TokenID, Fase: fase, Actie: actie, Details: raw, VorigeHash: genesisHash,
 	}
 	var last sql.NullInt64
 	var lastHash sql.NullString
-	err = tx.QueryRow(ctx, `SELECT volgnummer, hash FROM audit WHERE zaak = ? ORDER BY volgnummer DESC LIMIT 1`, zaak).Scan(&last, &lastHash)
+	if fase == huidigeFase {
+		err = tx.QueryRow(ctx, `SELECT COALESCE((SELECT fase FROM zaken WHERE identificatie = ?), 0),
+			(SELECT volgnummer FROM audit WHERE zaak = ? ORDER BY volgnummer DESC LIMIT 1),
+			(SELECT hash FROM audit WHERE zaak = ? ORDER BY volgnummer DESC LIMIT 1)`, zaak, zaak, zaak).Scan(&e.Fase, &last, &lastHash)
+	} else {
+		err = tx.QueryRow(ctx, `SELECT volgnummer, hash FROM audit WHERE zaak = ? ORDER BY volgnummer DESC LIMIT 1`, zaak).Scan(&last, &lastHash)
+	}
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("audit %s: %w", actie, err)
 	}

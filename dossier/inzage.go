@@ -2,6 +2,7 @@ package dossier
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"time"
@@ -51,12 +52,12 @@ func (in *Inzage) Doorloop(ctx context.Context, f ZaakFilter, fn func(z *Zaak, r
 	return eachZaak(ctx, in.tx, f, fn)
 }
 
-// auditTrail returns the chain of one zaak in order.
+// AuditTrail returns the chain of one zaak in order.
 func (in *Inzage) AuditTrail(ctx context.Context, zaak string) ([]AuditEntry, error) {
 	return auditTrail(ctx, in.tx, zaak)
 }
 
-// zakenTeArchiveren lists the zaken ready for the archive, by identificatie: closed, with an
+// ZakenTeArchiveren lists the zaken ready for the archive, by identificatie: closed, with an
 // archiefnominatie, and archiefstatus nog_te_archiveren.
 func (in *Inzage) ZakenTeArchiveren(ctx context.Context) ([]string, error) {
 	return zakenTeArchiveren(ctx, in.tx)
@@ -98,10 +99,26 @@ func (w *Wijziging) Audit(ctx context.Context, zaak string, actor Actor, fase in
 // AuditInFase appends an entry to the chain of zaak in the phase the zaak is in now (0 when the
 // zaak no longer exists: its chain outlives it).
 func (w *Wijziging) AuditInFase(ctx context.Context, zaak string, actor Actor, actie string, details any) (*AuditEntry, error) {
-	return w.Audit(ctx, zaak, actor, w.Fase(ctx, zaak), actie, details)
+	return appendAudit(ctx, w.tx, zaak, actor, huidigeFase, actie, details, w.nu)
 }
 
-// setArchiefstatus records that a zaak was archived (gearchiveerd,
+// AuditElk appends the same entry to the chain of each of zaken, in the phase each zaak is in
+// now (0 for a zaak that no longer exists), in the order given: one event that concerns many
+// zaken, such as a destruction list handed in.
+func (w *Wijziging) AuditElk(ctx context.Context, zaken []string, actor Actor, actie string, details any) error {
+	raw, err := json.Marshal(details)
+	if err != nil {
+		return fmt.Errorf("audit %s: %w", actie, err)
+	}
+	for _, zaak := range zaken {
+		if _, err := appendAuditRaw(ctx, w.tx, zaak, actor, huidigeFase, actie, raw, w.nu); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SetArchiefstatus records that a zaak was archived (gearchiveerd,
 // gearchiveerd_procestermijn_onbekend) or transferred (overgedragen), with the rules of the ZGW
 // Zaken API (see setArchiefstatus), audited in the zaak's chain as actor.
 func (w *Wijziging) SetArchiefstatus(ctx context.Context, zaak, status string, actor Actor, details any) error {
@@ -185,19 +202,19 @@ func (s *Service) WijzigOp(ctx context.Context, nu time.Time, fn func(w *Wijzigi
 	return s.db.Update(ctx, func(tx *sqldb.Tx) error { return fn(&Wijziging{Inzage: Inzage{tx: tx}, nu: nu}, tx) })
 }
 
-// purgeBlobs deletes queued content of destroyed zaken from the blob store, unless a document
+// PurgeBlobs deletes queued content of destroyed zaken from the blob store, unless a document
 // took the same bytes again meanwhile. It returns how many blobs it deleted.
 func (s *Service) PurgeBlobs(ctx context.Context) (int, error) {
 	return purgeBlobs(ctx, s.db, s.blobs)
 }
 
-// verifyAudit walks every chain of the audit trail and returns what does not hold, and how
+// VerifyAudit walks every chain of the audit trail and returns what does not hold, and how
 // many entries it checked.
 func (s *Service) VerifyAudit(ctx context.Context) ([]ChainBreak, int, error) {
 	return verifyAudit(ctx, s.db)
 }
 
-// auditTrail returns the chain of one zaak in order, also of a zaak that was destroyed.
+// AuditTrail returns the chain of one zaak in order, also of a zaak that was destroyed.
 func (s *Service) AuditTrail(ctx context.Context, actor Actor, zaak string) ([]AuditEntry, error) {
 	if err := requireRole(actor, rolesThatRead...); err != nil {
 		return nil, err

@@ -345,3 +345,31 @@ func TestFaseOfAZaakThatIsGoneIsZero(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestAuditElkWritesEachChainInItsPhase(t *testing.T) {
+	s := newStack(t)
+	ctx := context.Background()
+	open, err := s.svc.CreateZaak(ctx, gemeente, dossier.NieuweZaak{Zaaktype: "omgevingsvergunning", Omschrijving: "open"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := s.closedZaak(t, "Geweigerd")
+	gone := "ZAAK-VERNIETIGD"
+	zaken := []string{closed, gone, open.Identificatie}
+	err = s.svc.Wijzig(ctx, func(w *dossier.Wijziging, _ *sqldb.Tx) error {
+		return w.AuditElk(ctx, zaken, systeem, "test.lijst", map[string]string{"lijst": "L-1"})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for zaak, fase := range map[string]int{closed: s.zaak(t, closed).Fase, gone: 0, open.Identificatie: open.Fase} {
+		trail := s.trail(t, zaak)
+		last := trail[len(trail)-1]
+		if last.Actie != "test.lijst" || last.Fase != fase || string(last.Details) != `{"lijst":"L-1"}` || last.Volgnummer != int64(len(trail)) {
+			t.Errorf("last entry of %s: %+v, want test.lijst in fase %d", zaak, last, fase)
+		}
+	}
+	if breaks, _, err := s.svc.VerifyAudit(ctx); err != nil || len(breaks) > 0 {
+		t.Fatalf("verify: %v %v", breaks, err)
+	}
+}

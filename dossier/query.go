@@ -124,7 +124,7 @@ type ZakenPage struct {
 	Results []Zaak `json:"results"`
 }
 
-// listZaken returns a page of zaken that match q.
+// ListZaken returns a page of zaken that match q.
 func (s *Service) ListZaken(ctx context.Context, actor Actor, q ZakenQuery) (*ZakenPage, error) {
 	if err := requireRole(actor, rolesThatRead...); err != nil {
 		return nil, err

@@ -82,12 +82,7 @@ func (s *Service) Propose(ctx context.Context, actor dossier.Actor) (*Voorstel, 
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, id, naam, LijstNew, vandaag.String(), fmtTime(now), wieJSON(wie), fmtTime(now)); err != nil {
 			return fmt.Errorf("create list: %w", err)
 		}
-		ins, err := tx.Prepare(ctx, `INSERT INTO retention_lijst_items (lijst, zaak, zaaktype, omschrijving, startdatum, einddatum,
-			archiefactiedatum, resultaattype, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'suggested')`)
-		if err != nil {
-			return fmt.Errorf("fill list: %w", err)
-		}
-		defer ins.Close()
+		items := newItemWriter(tx, id)
 		err = w.Doorloop(ctx, teVernietigenOp(vandaag), func(z *dossier.Zaak, resultaattype string) error {
 			v.Verlopen++
 			switch {
@@ -96,21 +91,21 @@ func (s *Service) Propose(ctx context.Context, actor dossier.Actor) (*Voorstel, 
 			case len(dekkend(holds, z)) > 0:
 				v.Bevroren++
 			default:
-				if _, err := ins.ExecContext(ctx, id, z.Identificatie, z.Zaaktype, z.Omschrijving, z.Startdatum.String(),
-					dossier.DatumKolom(z.Einddatum), dossier.DatumKolom(z.Archief.Archiefactiedatum), resultaattype); err != nil {
-					return fmt.Errorf("fill list: %w", err)
-				}
 				v.Opgenomen++
+				return items.add(ctx, z, resultaattype)
 			}
 			return nil
 		})
+		if err == nil {
+			err = items.flush(ctx)
+		}
 		if err != nil {
-			return fmt.Errorf("select due zaken: %w", err)
+			return fmt.Errorf("fill list: %w", err)
 		}
 		if v.Opgenomen == 0 {
 			return errNiets
 		}
-		if _, err := auditItems(ctx, w, tx, id, actor, "vernietigingslijst.voorgesteld", map[string]any{"lijst": id, "peildatum": vandaag}, now); err != nil {
+		if _, err := auditItems(ctx, w, tx, id, actor, "vernietigingslijst.voorgesteld", map[string]any{"lijst": id, "peildatum": vandaag}); err != nil {
 			return err
 		}
 		if err := logLijst(ctx, tx, id, wie, "aangemaakt", "", map[string]any{"peildatum": vandaag, "verlopen": v.Verlopen,
@@ -131,17 +126,54 @@ func (s *Service) Propose(ctx context.Context, actor dossier.Actor) (*Voorstel, 
 	return v, nil
 }
 
+// itemWriter puts zaken on a new list, itemsPerInsert rows per statement.
+type itemWriter struct {
+	tx    *sqldb.Tx
+	lijst string
+	args  []any
+}
+
+// itemsPerInsert keeps one statement's parameters (8 a row) well below SQLite's limit.
+const itemsPerInsert = 200
+
+func newItemWriter(tx *sqldb.Tx, lijst string) *itemWriter {
+	return &itemWriter{tx: tx, lijst: lijst, args: make([]any, 0, 8*itemsPerInsert)}
+}
+
+// add queues zaak z with its resultaattype and writes the queue once it is full.
+func (iw *itemWriter) add(ctx context.Context, z *dossier.Zaak, resultaattype string) error {
+	iw.args = append(iw.args, iw.lijst, z.Identificatie, z.Zaaktype, z.Omschrijving, z.Startdatum.String(),
+		dossier.DatumKolom(z.Einddatum), dossier.DatumKolom(z.Archief.Archiefactiedatum), resultaattype)
+	if len(iw.args) == cap(iw.args) {
+		return iw.flush(ctx)
+	}
+	return nil
+}
+
+// flush writes the queued items.
+func (iw *itemWriter) flush(ctx context.Context) error {
+	n := len(iw.args) / 8
+	if n == 0 {
+		return nil
+	}
+	q := `INSERT INTO retention_lijst_items (lijst, zaak, zaaktype, omschrijving, startdatum, einddatum,
+		archiefactiedatum, resultaattype, status) VALUES ` + strings.TrimSuffix(strings.Repeat(`(?, ?, ?, ?, ?, ?, ?, ?, 'suggested'), `, n), ", ")
+	if _, err := iw.tx.Exec(ctx, q, iw.args...); err != nil {
+		return err
+	}
+	iw.args = iw.args[:0]
+	return nil
+}
+
 // auditItems appends an entry to the chain of every zaak suggested on a list, in the phase the
 // zaak is in, and returns how many it wrote.
-func auditItems(ctx context.Context, w *dossier.Wijziging, tx *sqldb.Tx, lijst string, actor dossier.Actor, actie string, details any, now time.Time) (int, error) {
+func auditItems(ctx context.Context, w *dossier.Wijziging, tx *sqldb.Tx, lijst string, actor dossier.Actor, actie string, details any) (int, error) {
 	all, err := tx.Strings(ctx, `SELECT zaak FROM retention_lijst_items WHERE lijst = ? AND status = 'suggested' ORDER BY zaak`, lijst)
 	if err != nil {
 		return 0, fmt.Errorf("audit %s: %w", actie, err)
 	}
-	for _, zaak := range all {
-		if _, err := w.AuditInFase(ctx, zaak, actor, actie, details); err != nil {
-			return 0, err
-		}
+	if err := w.AuditElk(ctx, all, actor, actie, details); err != nil {
+		return 0, err
 	}
 	return len(all), nil
 }
@@ -189,7 +221,7 @@ func (s *Service) Submit(ctx context.Context, actor dossier.Actor, id string) (*
 			LijstReadyToReview, fmtTime(now), wieJSON(wie), l.ID); err != nil {
 			return fmt.Errorf("submit list %s: %w", l.ID, err)
 		}
-		if _, err := auditItems(ctx, w, tx, l.ID, actor, "vernietigingslijst.ingediend", map[string]any{"lijst": l.ID}, now); err != nil {
+		if _, err := auditItems(ctx, w, tx, l.ID, actor, "vernietigingslijst.ingediend", map[string]any{"lijst": l.ID}); err != nil {
 			return err
 		}
 		return logLijst(ctx, tx, l.ID, wie, "ingediend", "", map[string]any{"zaken": l.Aantallen[ItemSuggested]}, now)
@@ -384,7 +416,7 @@ func (s *Service) Approve(ctx context.Context, actor dossier.Actor, id string) (
 			return fmt.Errorf("approve list %s: %w", l.ID, err)
 		}
 		details := map[string]any{"lijst": l.ID, "goedgekeurdDoor": wie, "uitvoerbaarVanaf": vanaf, "wachttijd": s.inst.Wachttijd.String()}
-		if _, err := auditItems(ctx, w, tx, l.ID, actor, "vernietigingslijst.goedgekeurd", details, now); err != nil {
+		if _, err := auditItems(ctx, w, tx, l.ID, actor, "vernietigingslijst.goedgekeurd", details); err != nil {
 			return err
 		}
 		return logLijst(ctx, tx, l.ID, wie, "goedgekeurd", "", details, now)
@@ -409,7 +441,7 @@ func (s *Service) Cancel(ctx context.Context, actor dossier.Actor, id, reden str
 			return conflict("vernietiging gestart", "the execution of list %s started on %s: it can only be completed", l.ID, l.UitvoeringGestart.Format(time.RFC3339))
 		}
 		details := map[string]any{"lijst": l.ID, "reden": reden, "status": l.Status}
-		if _, err := auditItems(ctx, w, tx, l.ID, actor, "vernietigingslijst.geannuleerd", details, now); err != nil {
+		if _, err := auditItems(ctx, w, tx, l.ID, actor, "vernietigingslijst.geannuleerd", details); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE retention_lijsten SET status = ?, geannuleerd = ?, geannuleerd_door = ?, annuleringsreden = ? WHERE id = ?`,
