@@ -108,8 +108,10 @@ func TestALongRunOfCommitsKeepsTheLogBounded(t *testing.T) {
 		time.Sleep(time.Millisecond) // commits a little apart, as a run makes them
 	}
 	waitForSize(t, path, n*size, 10*time.Second)
-	// Without the checkpointer the log would hold all 8 MiB.
-	if limit := int64(n * size / 2); maxWAL > limit {
+	// Without the checkpointer the log would hold all 8 MiB. With it, the log is emptied each
+	// time it passes 1 MiB; a loaded machine (the race detector, parallel test binaries) may
+	// let it run further before the checkpointer gets its turn, so the bound is three quarters.
+	if limit := int64(n * size * 3 / 4); maxWAL > limit {
 		t.Errorf("the log grew to %d bytes, want at most %d (emptied past %d pages)", maxWAL, limit, truncate)
 	}
 	var rows, sum int
