@@ -134,7 +134,7 @@ func captureJSON[T any, R any](s *Server, pattern string, fn func(ctx context.Co
 // upload reads a multipart body: first a part "metadata" (JSON), then a part "inhoud" (the
 // file), streamed to the blob store without holding it in memory.
 func (s *Server) upload(w http.ResponseWriter, r *http.Request, a dossier.Actor, svc *dossier.Service) error {
-	mr, err := r.MultipartReader()
+	mr, err := uploadReader(r)
 	if err != nil {
 		return &dossier.Fout{Kind: dossier.ErrInvalid, Detail: "the body must be multipart/form-data with parts metadata and inhoud: " + err.Error()}
 	}
