@@ -22,7 +22,7 @@ import (
 // Dir is a blob store in a directory: blobs at DIR/ab/abcdef..., temporary files in DIR/tmp.
 type Dir struct {
 	root string
-	bufs sync.Pool // *[]byte of bufSize, one per Put in progress
+	bufs sync.Pool // *[2][]byte of bufSize each, one per Put in progress
 }
 
 var _ dossier.BlobStore = (*Dir)(nil)
@@ -33,7 +33,7 @@ func Open(root string) (*Dir, error) {
 		return nil, fmt.Errorf("open blob store %s: %w", root, err)
 	}
 	d := &Dir{root: root}
-	d.bufs.New = func() any { b := make([]byte, bufSize); return &b }
+	d.bufs.New = func() any { return &[2][]byte{alignedBuf(bufSize), alignedBuf(bufSize)} }
 	return d, nil
 }
 
@@ -55,19 +55,19 @@ func (d *Dir) path(sha string) (string, error) {
 const bufSize = 1 << 20
 
 // Put implements dossier.BlobStore. It fills a buffer of bufSize from r before each write, and
-// hashes each buffer as it goes. Content that is already there is not synced or renamed a
+// hashes each buffer as it goes (see fill). Content that is already there is not synced or renamed a
 // second time: its temporary copy is dropped. New content is synced once, renamed into place,
 // and its folder synced.
 func (d *Dir) Put(ctx context.Context, r io.Reader) (string, int64, bool, error) {
-	tmp, err := os.CreateTemp(filepath.Join(d.root, "tmp"), "put-*")
+	tmp, err := createTemp(filepath.Join(d.root, "tmp"))
 	if err != nil {
 		return "", 0, false, fmt.Errorf("put blob: %w", err)
 	}
 	defer os.Remove(tmp.Name()) // no-op after the rename
 	h := sha256.New()
-	bp := d.bufs.Get().(*[]byte)
-	size, err := fill(ctx, tmp, h, r, *bp)
-	d.bufs.Put(bp)
+	bufs := d.bufs.Get().(*[2][]byte)
+	size, err := fill(ctx, tmp, h, r, bufs)
+	d.bufs.Put(bufs)
 	if err != nil {
 		tmp.Close()
 		return "", 0, false, fmt.Errorf("put blob: %w", err)
@@ -97,25 +97,39 @@ func (d *Dir) Put(ctx context.Context, r io.Reader) (string, int64, bool, error)
 	return sha, size, true, nil
 }
 
-// fill copies r to w and h in pieces of len(buf), each gathered in full before it is written
-// (the last one may be shorter), and reports how many bytes it copied.
-func fill(ctx context.Context, w io.Writer, h hash.Hash, r io.Reader, buf []byte) (int64, error) {
+// fill copies r to w and h in pieces of bufSize, each gathered in full before it is written
+// (the last one may be shorter), and reports how many bytes it copied. A piece is hashed and
+// written at the same time, on goroutines of their own, while the next one is read: on a
+// 1 GiB upload hashing alone costs about half a second of CPU, which then no longer adds to
+// the wall time.
+func fill(ctx context.Context, w io.Writer, h hash.Hash, r io.Reader, bufs *[2][]byte) (int64, error) {
 	var size int64
-	for {
+	var wg sync.WaitGroup
+	var werr error // set by the writer, read after wg.Wait
+	defer wg.Wait()
+	for i := 0; ; i ^= 1 {
 		if err := ctx.Err(); err != nil {
 			return size, err
 		}
-		n, rerr := io.ReadFull(r, buf)
+		n, rerr := io.ReadFull(r, bufs[i])
+		wg.Wait() // the previous piece is written and hashed
+		if werr != nil {
+			return size, werr
+		}
 		if n > 0 {
-			h.Write(buf[:n])
-			if _, err := w.Write(buf[:n]); err != nil {
-				return size, err
-			}
+			piece := bufs[i][:n]
+			wg.Go(func() { h.Write(piece) })
+			wg.Go(func() {
+				if _, err := w.Write(piece); err != nil {
+					werr = err
+				}
+			})
 			size += int64(n)
 		}
 		switch {
 		case rerr == io.EOF || rerr == io.ErrUnexpectedEOF:
-			return size, nil
+			wg.Wait()
+			return size, werr
 		case rerr != nil:
 			return size, rerr
 		}
