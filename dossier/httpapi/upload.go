@@ -144,6 +144,12 @@ func (fr *formReader) readHeader() (textproto.MIMEHeader, error) {
 	return h, nil
 }
 
+// endsBoundary reports whether c may follow a boundary: "--" of the last one, or the end of
+// its line.
+func endsBoundary(c byte) bool {
+	return c == '-' || c == ' ' || c == '\t' || c == '\r' || c == '\n'
+}
+
 func unexpected(err error) error {
 	if errors.Is(err, io.EOF) {
 		return io.ErrUnexpectedEOF
@@ -175,15 +181,19 @@ func (p *formPart) Read(b []byte) (int, error) {
 	for {
 		buf, _ := br.Peek(br.Buffered())
 		end := len(buf)
-		if i := bytes.Index(buf, nlDash); i >= 0 {
-			if i == 0 {
-				_, _ = br.Discard(len(nlDash))
-				p.err = io.EOF
-				return 0, io.EOF
-			}
+		switch i := bytes.Index(buf, nlDash); {
+		case i < 0:
+			end -= len(nlDash) - 1 // the tail may be the start of the delimiter
+		case i > 0:
 			end = i
-		} else {
-			end -= len(nlDash) - 1
+		case len(buf) == len(nlDash):
+			end = 0 // what follows the delimiter decides whether it is one
+		case !endsBoundary(buf[len(nlDash)]):
+			end = 1 // the boundary followed by more text is content, as mime/multipart has it
+		default:
+			_, _ = br.Discard(len(nlDash))
+			p.err = io.EOF
+			return 0, io.EOF
 		}
 		if end > 0 {
 			n := copy(b, buf[:end])

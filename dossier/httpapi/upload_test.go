@@ -50,12 +50,16 @@ func TestFormReaderReadsWhatMultipartWriterWrote(t *testing.T) {
 		{"leeg", nil, 4096},
 		{"klein", []byte("%PDF-1.7 dakkapel"), 1},
 		{"lijkt op de grens", []byte("\r\n--\r\n-\r\n--XYZ\r\n--grens-maar-niet"), 3},
+		{"de grens met meer erachter", nil, 2},
 		{"groter dan de buffer, kleine reads", big, 4093},
 		{"groter dan de buffer, grote reads", big, 4 << 20},
 	} {
 		t.Run(tc.naam, func(t *testing.T) {
 			var body bytes.Buffer
 			mw := multipart.NewWriter(&body)
+			if tc.inhoud == nil && tc.step == 2 {
+				tc.inhoud = []byte("a\r\n--" + mw.Boundary() + "x\r\n--" + mw.Boundary() + "Y")
+			}
 			mw.WriteField("metadata", `{"titel":"x"}`)
 			fw, _ := mw.CreateFormFile("inhoud", "a.pdf")
 			fw.Write(tc.inhoud)
