@@ -173,7 +173,7 @@ func pick(ms []meting, f func(meting) float64) []float64 {
 
 // report prints a Markdown table of the medians per leg and side.
 func report(w io.Writer, o opties, rows []uitslag) {
-	fmt.Fprintf(w, "\n%d rounds per leg and side, alternated; medians (reference SQLite synchronous=%s)\n\n", o.rounds, o.synchronous)
+	fmt.Fprintf(w, "\n%d rounds per leg and side, alternated; medians (reference: SQLite synchronous=%s, uploads with O_DIRECT: %t)\n\n", o.rounds, o.synchronous, o.direct)
 	fmt.Fprintln(w, "| work | zaakarchief | referentie | ratio | ratios per round | server CPU s: zaakarchief / referentie | zaakarchief peak RSS | p50 / p99: zaakarchief | p50 / p99: referentie |")
 	fmt.Fprintln(w, "| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
 	for _, u := range rows {

@@ -10,7 +10,8 @@
 //
 // The reference writes an upload's body to a temporary file, syncs it, renames it into place
 // and syncs the folder, and answers a new zaak with one INSERT into a SQLite file in WAL mode
-// with the daemon's synchronous setting (NORMAL; -synchronous changes it). Each leg runs
+// with the daemon's synchronous setting (NORMAL; -synchronous changes it). With
+// -referentie-direct it writes uploads past the page cache as the daemon does (O_DIRECT). Each leg runs
 // -rounds times on each side, the order alternating per round, after `sync` so that one side's
 // dirty pages do not slow the other. It prints each leg's median per side, the ratio of the
 // medians (zaakarchief / referentie), the servers' CPU seconds and the daemon's peak RSS
@@ -42,8 +43,9 @@ func main() {
 		listen := fs.String("listen", "127.0.0.1:0", "address to listen on")
 		dir := fs.String("dir", "", "folder for the uploads and the SQLite file")
 		sync := fs.String("synchronous", "NORMAL", "SQLite synchronous setting")
+		direct := fs.Bool("direct", false, "write uploads with O_DIRECT")
 		_ = fs.Parse(os.Args[2:])
-		if err := runReferentie(ctx, *listen, *dir, *sync); err != nil {
+		if err := runReferentie(ctx, *listen, *dir, *sync, *direct); err != nil {
 			fmt.Fprintln(os.Stderr, "capturebench referentie:", err)
 			os.Exit(1)
 		}
@@ -60,6 +62,7 @@ func main() {
 	flag.StringVar(&o.dir, "dir", "", "folder for the servers' data (default: a new temporary folder, removed afterwards)")
 	flag.StringVar(&o.bin, "zaakarchief", "", "zaakarchief binary (default: built from the module)")
 	flag.StringVar(&o.synchronous, "synchronous", "NORMAL", "SQLite synchronous setting of the reference")
+	flag.BoolVar(&o.direct, "referentie-direct", false, "the reference writes uploads with O_DIRECT in 1 MiB pieces, as the daemon does")
 	flag.BoolVar(&o.warmup, "warmup", true, "an untimed short round of every leg on both sides first")
 	flag.Parse()
 	if err := run(ctx, o, os.Stdout); err != nil {
@@ -73,7 +76,7 @@ type opties struct {
 	rounds, kleinAantal, zaken, clients int
 	grootMiB, kleinMiB                  int64
 	legs, dir, bin, synchronous         string
-	warmup                              bool
+	warmup, direct                      bool
 }
 
 func run(ctx context.Context, o opties, out io.Writer) error {
@@ -100,7 +103,7 @@ func run(ctx context.Context, o opties, out io.Writer) error {
 		return err
 	}
 	defer b.daemon.stop()
-	if b.ref, err = startRef(ctx, filepath.Join(dir, "referentie"), o.synchronous); err != nil {
+	if b.ref, err = startRef(ctx, filepath.Join(dir, "referentie"), o.synchronous, o.direct); err != nil {
 		return err
 	}
 	defer b.ref.stop()
@@ -195,7 +198,7 @@ func startDaemon(ctx context.Context, bin, data string) (*target, error) {
 	return t, nil
 }
 
-func startRef(ctx context.Context, dir, synchronous string) (*target, error) {
+func startRef(ctx context.Context, dir, synchronous string, direct bool) (*target, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, err
 	}
@@ -208,7 +211,7 @@ func startRef(ctx context.Context, dir, synchronous string) (*target, error) {
 		return nil, err
 	}
 	s, err := startServer(ctx, "referentie", filepath.Join(dir, "referentie.log"), addr, self, "referentie",
-		"-listen", addr, "-dir", dir, "-synchronous", synchronous)
+		"-listen", addr, "-dir", dir, "-synchronous", synchronous, fmt.Sprintf("-direct=%t", direct))
 	if err != nil {
 		return nil, err
 	}

@@ -30,12 +30,13 @@ const referentieToken = "referentie"
 // place and syncs the folder; POST /zaken decodes a JSON body and inserts one row into a SQLite
 // file in WAL mode with the daemon's synchronous setting, one transaction per request.
 type referentie struct {
-	dir string
-	db  *sql.DB
+	dir    string
+	db     *sql.DB
+	direct bool // uploads written with O_DIRECT (copyDirect)
 }
 
 // runReferentie serves the reference on listen until SIGTERM or SIGINT.
-func runReferentie(ctx context.Context, listen, dir, synchronous string) error {
+func runReferentie(ctx context.Context, listen, dir, synchronous string, direct bool) error {
 	if err := os.MkdirAll(filepath.Join(dir, "tmp"), 0o750); err != nil {
 		return fmt.Errorf("referentie: %w", err)
 	}
@@ -57,7 +58,7 @@ func runReferentie(ctx context.Context, listen, dir, synchronous string) error {
 		omschrijving TEXT NOT NULL, aangemaakt TEXT NOT NULL)`); err != nil {
 		return fmt.Errorf("referentie: create table: %w", err)
 	}
-	ref := &referentie{dir: dir, db: db}
+	ref := &referentie{dir: dir, db: db, direct: direct}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {})
 	mux.HandleFunc("POST /upload", ref.upload)
@@ -104,24 +105,23 @@ func (ref *referentie) upload(w http.ResponseWriter, r *http.Request) {
 
 // store writes body to a temporary file, syncs it, renames it into blobs/ and syncs that folder.
 func (ref *referentie) store(body io.Reader) (string, int64, error) {
-	f, err := os.CreateTemp(filepath.Join(ref.dir, "tmp"), "upload-*")
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	tmp := filepath.Join(ref.dir, "tmp", "upload-"+hex.EncodeToString(b[:]))
+	defer os.Remove(tmp)
+	var size int64
+	var err error
+	if ref.direct {
+		size, err = copyDirect(tmp, body)
+	} else {
+		size, err = copyBuffered(tmp, body)
+	}
 	if err != nil {
 		return "", 0, fmt.Errorf("store upload: %w", err)
 	}
-	defer os.Remove(f.Name())
-	size, err := io.Copy(f, body)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return "", 0, fmt.Errorf("store upload: %w", err)
-	}
-	name := filepath.Base(f.Name())
+	name := filepath.Base(tmp)
 	blobs := filepath.Join(ref.dir, "blobs")
-	if err := os.Rename(f.Name(), filepath.Join(blobs, name)); err != nil {
+	if err := os.Rename(tmp, filepath.Join(blobs, name)); err != nil {
 		return "", 0, fmt.Errorf("store upload: %w", err)
 	}
 	d, err := os.Open(blobs)
@@ -133,6 +133,22 @@ func (ref *referentie) store(body io.Reader) (string, int64, error) {
 		return "", 0, fmt.Errorf("store upload: sync folder: %w", err)
 	}
 	return name, size, nil
+}
+
+// copyBuffered writes body to the new file at name with io.Copy and syncs it.
+func copyBuffered(name string, body io.Reader) (int64, error) {
+	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o640)
+	if err != nil {
+		return 0, err
+	}
+	size, err := io.Copy(f, body)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return size, err
 }
 
 func (ref *referentie) zaak(w http.ResponseWriter, r *http.Request) {
