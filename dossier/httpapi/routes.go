@@ -164,7 +164,7 @@ func captureJSON[T any, R any](pattern string, fn func(ctx context.Context, a do
 // upload reads a multipart body: first a part "metadata" (JSON), then a part "inhoud" (the
 // file), streamed to the blob store without holding it in memory.
 func upload(w http.ResponseWriter, r *http.Request, a dossier.Actor, svc *dossier.Service) error {
-	mr, err := r.MultipartReader()
+	mr, err := uploadReader(r)
 	if err != nil {
 		return &dossier.Fout{Kind: dossier.ErrInvalid, Detail: "the body must be multipart/form-data with parts metadata and inhoud: " + err.Error()}
 	}
