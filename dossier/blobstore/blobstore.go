@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"zaakarchief/dossier"
 )
@@ -206,4 +207,27 @@ func syncDir(dir string) error {
 	}
 	defer f.Close()
 	return f.Sync()
+}
+
+// Sweep removes the temporary files in DIR/tmp that were last written before before: what
+// uploads interrupted by a crash or a kill left. An upload in progress writes its file as the
+// body arrives, so the caller picks before well in the past of any write that may still run.
+// It returns how many it removed.
+func (d *Dir) Sweep(before time.Time) (int, error) {
+	dir := filepath.Join(d.root, "tmp")
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return 0, fmt.Errorf("blobstore: sweep %s: %w", dir, err)
+	}
+	n := 0
+	for _, e := range entries {
+		fi, err := e.Info()
+		if err != nil || !fi.Mode().IsRegular() || !fi.ModTime().Before(before) {
+			continue
+		}
+		if err := os.Remove(filepath.Join(dir, e.Name())); err == nil {
+			n++
+		}
+	}
+	return n, nil
 }

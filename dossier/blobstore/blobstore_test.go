@@ -9,7 +9,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 )
 
 func TestPutStoresContentUnderItsSHA256(t *testing.T) {
@@ -169,4 +171,44 @@ func TestPutStopsWhenTheContextIsCancelled(t *testing.T) {
 	if left, _ := os.ReadDir(filepath.Join(root, "tmp")); len(left) != 0 {
 		t.Fatalf("temporary files left behind: %v", left)
 	}
+}
+
+// An upload killed before its rename leaves its temporary file in DIR/tmp. Sweep removes the
+// ones not written since the given time and leaves a younger one (an upload in progress) and
+// every blob alone.
+func TestSweepRemovesWhatKilledUploadsLeft(t *testing.T) {
+	root := t.TempDir()
+	d, err := Open(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sha, _, _, err := d.Put(t.Context(), strings.NewReader("inhoud"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-2 * time.Hour)
+	for _, name := range []string{"put-111", "put-222"} {
+		p := filepath.Join(root, "tmp", name)
+		if err := os.WriteFile(p, []byte("half"), 0o640); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(p, old, old); err != nil {
+			t.Fatal(err)
+		}
+	}
+	busy := filepath.Join(root, "tmp", "put-333")
+	if err := os.WriteFile(busy, []byte("bezig"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := d.Sweep(time.Now().Add(-time.Hour)); err != nil || n != 2 {
+		t.Fatalf("Sweep = %d, %v; want 2", n, err)
+	}
+	if _, err := os.Stat(busy); err != nil {
+		t.Errorf("the file of an upload in progress is gone: %v", err)
+	}
+	rc, err := d.Open(t.Context(), sha)
+	if err != nil {
+		t.Fatalf("the blob is gone after the sweep: %v", err)
+	}
+	rc.Close()
 }

@@ -164,6 +164,12 @@ func Open(ctx context.Context, cfg config.Config, o Options) (d *Daemon, err err
 	if err != nil {
 		return nil, err
 	}
+	// What uploads a killed process left half written (file times are the wall clock's).
+	if n, err := blobs.Sweep(time.Now().Add(-time.Hour)); err != nil {
+		d.Log.Warn("sweeping interrupted uploads", "err", err)
+	} else if n > 0 {
+		d.Log.Info("removed what interrupted uploads left", "aantal", n)
+	}
 	do := dossier.Options{DB: d.db, Blobs: blobs, Afspraak: d.Afspraak,
 		MaxUpload: cfg.MaxUploadBytes, Logger: d.Log, Archief: bepaler, Now: o.Now}
 	tune(o.Tune.Dossier, &do)
