@@ -11,11 +11,13 @@ import (
 func (r Response) String() string { return fmt.Sprintf("%d %s", r.Code, r.Body) }
 
 // Post sends v to path as a JSON body and returns the answer whatever its status, for tests of
-// refusals. A string or []byte is sent as it is, so that a test can send malformed JSON.
+// refusals. A string or []byte is sent as it is, so that a test can send malformed JSON; nil
+// sends an empty body.
 func (c *Client) Post(path string, v any) Response {
 	c.tb.Helper()
 	var b []byte
 	switch x := v.(type) {
+	case nil:
 	case string:
 		b = []byte(x)
 	case []byte:
