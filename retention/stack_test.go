@@ -2,12 +2,9 @@ package retention_test
 
 import (
 	"context"
-	"io/fs"
 	"net/http"
-	"os"
-	"path/filepath"
 	"slices"
-	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -120,7 +117,13 @@ func (s *stack) explain(zaak string) retention.Uitleg {
 // blobFiles lists the content files in the blob directory (temporary files included).
 func (s *stack) blobFiles() []string {
 	s.tb.Helper()
-	return listFiles(s.tb, s.blobDir())
+	var out []string
+	for _, e := range daemontest.Tree(s.tb, s.blobDir()) {
+		if i := strings.LastIndexByte(e, ' '); i > 0 && !strings.HasSuffix(e, "/") {
+			out = append(out, e[:i])
+		}
+	}
+	return out
 }
 
 // blobDir is the daemon's blob directory.
@@ -131,26 +134,6 @@ func (s *stack) blobDir() string {
 		s.tb.Fatal(err)
 	}
 	return dir
-}
-
-func listFiles(tb testing.TB, root string) []string {
-	tb.Helper()
-	var out []string
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if !d.IsDir() {
-			rel, _ := filepath.Rel(root, p)
-			out = append(out, rel)
-		}
-		return nil
-	})
-	if err != nil && !os.IsNotExist(err) {
-		tb.Fatal(err)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // zaken counts the zaken in the dossier store.

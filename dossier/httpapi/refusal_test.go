@@ -398,7 +398,7 @@ func TestUploadFileNameNeverBecomesAPath(t *testing.T) {
 			t.Errorf("a client's file name became a path: %s", f)
 		}
 	}
-	for _, f := range listFiles(t, s.Dir) {
+	for _, f := range daemontest.Tree(t, s.Dir) {
 		if strings.Contains(f, "passwd") || strings.Contains(f, "system.ini") {
 			t.Errorf("a client's file name became a path: %s", f)
 		}

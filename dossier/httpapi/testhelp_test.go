@@ -2,14 +2,9 @@ package httpapi_test
 
 import (
 	"encoding/json"
-	"fmt"
-	"io/fs"
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
-	"os"
-	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
@@ -110,33 +105,7 @@ func (s *stack) dossierView(zaak string) httpapi.DossierView {
 // size, sorted.
 func (s *stack) blobListing() []string {
 	s.tb.Helper()
-	return listFiles(s.tb, s.blobDir)
-}
-
-func listFiles(tb testing.TB, root string) []string {
-	tb.Helper()
-	var out []string
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, p)
-		if d.IsDir() {
-			out = append(out, rel+"/")
-			return nil
-		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		out = append(out, fmt.Sprintf("%s %d", rel, info.Size()))
-		return nil
-	})
-	if err != nil && !os.IsNotExist(err) {
-		tb.Fatal(err)
-	}
-	sort.Strings(out)
-	return out
+	return daemontest.Tree(s.tb, s.blobDir)
 }
 
 // problem decodes a problem body and checks its content type and status.
