@@ -140,13 +140,13 @@ var refusals = []refusal{
 		},
 		code: 415, kind: "mediatype-niet-ondersteund"},
 	{name: "capture with JSON sent as text", fase: 1,
-		send: func(s *stack, tok scenarioTokens, zaak string) response {
-			return s.do(tok.gemeente, http.MethodPost, zaakPath(zaak, "eigenschappen"), "text/plain", strings.NewReader(`{"naam":"x","waarde":"y"}`))
+		send: func(s *stack, tok scenarioTokens, zaak string) daemontest.Response {
+			return tok.gemeente.Do(http.MethodPost, zaakPath(zaak, "eigenschappen"), "text/plain", strings.NewReader(`{"naam":"x","waarde":"y"}`))
 		},
 		code: 415, kind: "mediatype-niet-ondersteund"},
 	{name: "capture with a member twice", fase: 1,
-		send: func(s *stack, tok scenarioTokens, zaak string) response {
-			return s.do(tok.gemeente, http.MethodPost, zaakPath(zaak, "rollen"), "application/json",
+		send: func(s *stack, tok scenarioTokens, zaak string) daemontest.Response {
+			return tok.gemeente.Do(http.MethodPost, zaakPath(zaak, "rollen"), "application/json",
 				strings.NewReader(`{"roltype":"initiator","betrokkene":"A","betrokkene":"B"}`))
 		},
 		code: 400, kind: "ongeldige-invoer", field: "betrokkene"},
