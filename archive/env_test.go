@@ -75,12 +75,7 @@ func (e *env) audited(zaak, actie string) int {
 func (e *env) count(query string, args ...any) int {
 	e.tb.Helper()
 	var n int
-	err := e.db.View(context.Background(), func(tx *sqldb.Tx) error {
-		return tx.QueryRow(context.Background(), query, args...).Scan(&n)
-	})
-	if err != nil {
-		e.tb.Fatal(err)
-	}
+	e.scan(&n, query, args...)
 	return n
 }
 
@@ -88,13 +83,19 @@ func (e *env) count(query string, args ...any) int {
 func (e *env) str(query string, args ...any) string {
 	e.tb.Helper()
 	var v string
+	e.scan(&v, query, args...)
+	return v
+}
+
+// scan runs a query for one value and scans it into dst.
+func (e *env) scan(dst any, query string, args ...any) {
+	e.tb.Helper()
 	err := e.db.View(context.Background(), func(tx *sqldb.Tx) error {
-		return tx.QueryRow(context.Background(), query, args...).Scan(&v)
+		return tx.QueryRow(context.Background(), query, args...).Scan(dst)
 	})
 	if err != nil {
-		e.tb.Fatal(err)
+		e.tb.Fatalf("%s: %v", query, err)
 	}
-	return v
 }
 
 // archiver builds an Archiver for tg (nil when a configure sets the Target) over env's data,
