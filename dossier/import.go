@@ -144,6 +144,7 @@ func (s *Service) AddDocumentVersie(ctx context.Context, actor Actor, zaak, docu
 		return nil, 0, err
 	}
 	var fase, versie int
+	var iot *afspraak.Informatieobjecttype
 	err := s.db.View(ctx, func(tx *sqldb.Tx) error {
 		z, err := getZaak(ctx, tx, zaak)
 		if err != nil {
@@ -157,6 +158,7 @@ func (s *Service) AddDocumentVersie(ctx context.Context, actor Actor, zaak, docu
 		if err := s.checkDocumentMetadata(zt, &m); err != nil {
 			return err
 		}
+		iot, _ = zt.Informatieobjecttype(m.Informatieobjecttype)
 		cur, v, err := getDocument(ctx, tx, zaak, document)
 		if err != nil {
 			return err
@@ -170,13 +172,9 @@ func (s *Service) AddDocumentVersie(ctx context.Context, actor Actor, zaak, docu
 		}
 		return nil, 0, err
 	}
-	sha, size, created, err := s.blobs.Put(ctx, &limitReader{r: content, max: s.maxUpload})
+	sha, size, created, err := s.putInhoud(ctx, iot, content)
 	if err != nil {
-		var f *Fout
-		if errors.As(err, &f) {
-			return nil, 0, f
-		}
-		return nil, 0, fmt.Errorf("store document content: %w", err)
+		return nil, 0, err
 	}
 	var out Document
 	err = s.capture(ctx, actor, captureStep{zaak: zaak, soort: afspraak.SoortDocument, naam: m.Informatieobjecttype, actie: "document.nieuwe_versie",
