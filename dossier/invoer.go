@@ -78,13 +78,9 @@ func (s *Service) checkInhoud(ctx context.Context, iot *afspraak.Informatieobjec
 		return fmt.Errorf("open content %s to check it: %w", sha, err)
 	}
 	defer rc.Close()
-	ra, ok := rc.(io.ReaderAt)
-	if !ok {
-		b, err := io.ReadAll(rc)
-		if err != nil {
-			return fmt.Errorf("read content %s to check it: %w", sha, err)
-		}
-		ra = bytes.NewReader(b)
+	ra, err := readerAt(rc)
+	if err != nil {
+		return fmt.Errorf("read content %s to check it: %w", sha, err)
 	}
 	why, err := formaat.Beveiligd(ra, size)
 	if err != nil {
@@ -122,4 +118,17 @@ func asFout(err error) (*Fout, bool) {
 		return f, true
 	}
 	return nil, false
+}
+
+// readerAt gives random access to content: the blob store's file itself, or else the content
+// read into memory.
+func readerAt(rc io.Reader) (io.ReaderAt, error) {
+	if ra, ok := rc.(io.ReaderAt); ok {
+		return ra, nil
+	}
+	b, err := io.ReadAll(rc)
+	if err != nil {
+		return nil, err
+	}
+	return bytes.NewReader(b), nil
 }
