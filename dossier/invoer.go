@@ -40,7 +40,9 @@ func checkTekens(field, v string) error {
 		switch {
 		case r == utf8.RuneError && !strings.HasPrefix(v[i:], "\uFFFD"):
 			return invalid(field, "is geen geldige UTF-8: ongeldige byte 0x%02X op positie %d", v[i], i)
-		case r < 0x20 && r != '\t' && r != '\n' && r != '\r', r == 0xFFFE, r == 0xFFFF:
+		case r == 0xFFFE:
+			return invalid(field, "bevat het teken U+FFFE op positie %d, dat XML niet kan bevatten (de ZGW-collector zet het ook in de plaats van tekst die bij de bron geen geldige UTF-8 was)", i)
+		case r < 0x20 && r != '\t' && r != '\n' && r != '\r', r == 0xFFFF:
 			return invalid(field, "bevat het teken U+%04X op positie %d, dat XML niet kan bevatten en dus nooit gearchiveerd kan worden", r, i)
 		}
 	}

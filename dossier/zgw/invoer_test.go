@@ -2,6 +2,7 @@ package zgw_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -14,7 +15,8 @@ import (
 
 // Parts of a source zaak that could never be archived are refused one by one, as the collector
 // refuses what the agreement does not allow, and reported with the reason; the rest of the zaak
-// comes in.
+// comes in. A titel that is not UTF-8 at the source (a Latin-1 byte, a lone surrogate escape)
+// is refused too, instead of being silently changed into U+FFFD.
 func TestCollectorRefusesPartsThatCanNeverBeArchived(t *testing.T) {
 	om := zgwtest.NewOmgeving(t)
 	k := daemontest.New(t, daemontest.WithOptions(func(o *daemon.Options) {
@@ -33,13 +35,19 @@ func TestCollectorRefusesPartsThatCanNeverBeArchived(t *testing.T) {
 	leeg := doc("Lege bijlage", nil)
 	beveiligd := doc("Beveiligde bijlage", []byte("%PDF-1.7\n1 0 obj << >> endobj\ntrailer << /Root 1 0 R /Encrypt 2 0 R >>\n%%EOF\n"))
 	nul := doc("Bijlage\x00met NUL", []byte("%PDF-1.7\n% bijlage\n%%EOF\n"))
+	ruw := func(titel string) string {
+		return z.Document(zgwtest.NieuwDocument{Informatieobjecttype: bijlage, RuweTitel: json.RawMessage(titel), Auteur: "Behandelaar gemeente",
+			Bestandsnaam: "bijlage.pdf", Formaat: "application/pdf", Inhoud: []byte("%PDF-1.7\n% " + titel + "\n%%EOF\n"), Creatiedatum: at, Geregistreerd: at})
+	}
+	latin1 := ruw("\"Bijlage caf\xe9\"")
+	surrogaat := ruw(`"Bijlage \ud800"`)
 	doc("Goede bijlage", []byte("%PDF-1.7\n% goede bijlage\n%%EOF\n"))
 
 	rap, err := k.Collector.Sync(context.Background(), zgw.SyncOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{leeg: "leeg", beveiligd: "wachtwoord", nul: "U+0000"}
+	want := map[string]string{leeg: "leeg", beveiligd: "wachtwoord", nul: "U+0000", latin1: "U+FFFE", surrogaat: "U+FFFE"}
 	for _, m := range rap.Meldingen {
 		if w, ok := want[m.Resource]; ok && m.Soort == zgw.MeldingGeweigerd && strings.Contains(m.Reden, w) {
 			delete(want, m.Resource)
