@@ -298,7 +298,7 @@ func (m *meta) bestandObject(doc *dossier.Document, naam string, f mdto.Formaat)
 		Identificatie:   []mdto.Identificatie{m.bestandID(doc)},
 		Naam:            naam,
 		Omvang:          doc.Bestandsomvang,
-		Bestandsformaat: f.Begrip(),
+		Bestandsformaat: mdto.FormaatBegrip(f),
 		Checksum: []mdto.Checksum{{Algoritme: mdto.ChecksumAlgoritme(mdto.SHA256), Waarde: doc.SHA256,
 			Datum: doc.Geregistreerd.In(m.loc).Truncate(time.Second)}},
 		IsRepresentatieVan: m.docRef(doc),

@@ -337,7 +337,7 @@ func (a *Archiver) finishSidecar(ctx context.Context, p *plan, o *object) (*obje
 		}
 	}
 	b := *o.bestand
-	b.Bestandsformaat = f.Begrip()
+	b.Bestandsformaat = mdto.FormaatBegrip(f)
 	var buf bytes.Buffer
 	if err := mdto.WriteBestand(&buf, b); err != nil {
 		return nil, fmt.Errorf("%s: %w", p.Objecten[o.naSidecar].Sleutel, err)

@@ -34,7 +34,7 @@ func TestBestandSidecarReadsTheDocumentWhenItsScanMissedBytes(t *testing.T) {
 		t.Fatalf("identify from the head: %+v, scan %v, %v", head, first, err)
 	}
 	b := mdto.Bestand{Identificatie: []mdto.Identificatie{{Kenmerk: "d1", Bron: "test"}}, Naam: "a.pdf", Omvang: n,
-		Bestandsformaat: head.Begrip(), IsRepresentatieVan: mdto.Verwijzing{Naam: "A"},
+		Bestandsformaat: mdto.FormaatBegrip(head), IsRepresentatieVan: mdto.Verwijzing{Naam: "A"},
 		Checksum: []mdto.Checksum{{Algoritme: mdto.ChecksumAlgoritme(mdto.SHA256), Waarde: sha, Datum: time.Unix(1e9, 0).UTC()}}}
 	for _, seen := range []int{0, len(content) / 2, len(content) - 1, len(content)} {
 		p := &plan{Zaak: "Z1", Objecten: []object{

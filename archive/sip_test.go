@@ -138,29 +138,6 @@ func TestGeneratedZakenWithAwkwardNamesPassEveryEDepotCheck(t *testing.T) {
 	t.Logf("%d zaken archived in %v, longest key %d characters", n, took.Round(time.Millisecond), longest)
 }
 
-func TestRunRefusesAPackageWithAPasswordProtectedPDF(t *testing.T) {
-	e := newEnv(t)
-	locked := []byte("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R /Encrypt 2 0 R >>\n%%EOF\n")
-	zaak := e.ClosedZaak(daemontest.Geweigerd, daemontest.Document{Informatieobjecttype: "bijlage", Titel: "Beveiligde bijlage", Bestandsnaam: "beveiligd.pdf", Content: locked})
-	tg := fileTarget(t, "archief")
-	rep, err := e.archiver(tg).Run(context.Background(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rep.Pakketten != 0 || rep.Fouten != 1 || len(rep.Problemen) != 1 || !strings.Contains(rep.Problemen[0].Fout, "wachtwoord") ||
-		!strings.Contains(rep.Problemen[0].Fout, "beveiligd.pdf") {
-		t.Fatalf("run: %+v %+v", rep.RunInfo, rep.Problemen)
-	}
-	if got := e.zaak(zaak).Archief.Archiefstatus; got != dossier.ArchiefstatusNogTeArchiveren {
-		t.Errorf("archiefstatus %s, want %s", got, dossier.ArchiefstatusNogTeArchiveren)
-	}
-	for _, k := range keys(t, tg, zaak+"/") {
-		if strings.HasSuffix(k, "/"+archive.ManifestNaam) || strings.HasSuffix(k, "/"+archive.PakbonNaam) {
-			t.Errorf("the refused package was sealed: %s", k)
-		}
-	}
-}
-
 // A package that fails the checks is not transferred: here one whose archief sidecar, as the
 // journal holds it, lacks the begripCode of its beperkingGebruikType (as a package written
 // before the checks could), or lacks its naam (which only the XSD check sees).

@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"zaakarchief/dossier/afspraak"
 	"zaakarchief/dossier/sqldb"
@@ -23,19 +22,6 @@ type NieuweZaak struct {
 	Toelichting  string `json:"toelichting"`
 	Startdatum   *Datum `json:"startdatum"`
 	Initiator    string `json:"initiator"`
-}
-
-func checkText(field, v string, max int, required bool) error {
-	if required && strings.TrimSpace(v) == "" {
-		return invalid(field, "is required")
-	}
-	if !utf8.ValidString(v) {
-		return invalid(field, "is not valid UTF-8")
-	}
-	if utf8.RuneCountInString(v) > max {
-		return invalid(field, "is longer than %d characters", max)
-	}
-	return nil
 }
 
 // CreateZaak registers a new zaak in its first phase. Only the organisation responsible for
@@ -263,6 +249,9 @@ func (s *Service) checkDocumentMetadata(zt *afspraak.Zaaktype, m *DocumentMetada
 	if !taalRe.MatchString(m.Taal) {
 		return invalid("taal", "%q is not an ISO 639-2/B code such as nld", m.Taal)
 	}
+	if err := checkTekens("bestandsnaam", m.Bestandsnaam); err != nil {
+		return err
+	}
 	m.Bestandsnaam = cleanBestandsnaam(m.Bestandsnaam)
 	if m.Bestandsnaam == "" {
 		return invalid("bestandsnaam", "is required")
@@ -314,13 +303,10 @@ func (s *Service) AddDocument(ctx context.Context, actor Actor, zaak string, m D
 		}
 		return nil, err
 	}
-	sha, size, created, err := s.blobs.Put(ctx, &limitReader{r: content, max: s.maxUpload})
+	iot, _ := zt.Informatieobjecttype(m.Informatieobjecttype)
+	sha, size, created, err := s.putInhoud(ctx, iot, content)
 	if err != nil {
-		var f *Fout
-		if errors.As(err, &f) {
-			return nil, f
-		}
-		return nil, fmt.Errorf("store document content: %w", err)
+		return nil, err
 	}
 	doc := Document{ID: newID(), Informatieobjecttype: m.Informatieobjecttype, Titel: m.Titel, Auteur: m.Auteur,
 		Creatiedatum: *m.Creatiedatum, Vertrouwelijkheidaanduiding: m.Vertrouwelijkheidaanduiding, Taal: m.Taal,

@@ -144,6 +144,7 @@ func (s *Service) AddDocumentVersie(ctx context.Context, actor Actor, zaak, docu
 		return nil, 0, err
 	}
 	var fase, versie int
+	var iot *afspraak.Informatieobjecttype
 	err := s.db.View(ctx, func(tx *sqldb.Tx) error {
 		z, err := getZaak(ctx, tx, zaak)
 		if err != nil {
@@ -157,6 +158,7 @@ func (s *Service) AddDocumentVersie(ctx context.Context, actor Actor, zaak, docu
 		if err := s.checkDocumentMetadata(zt, &m); err != nil {
 			return err
 		}
+		iot, _ = zt.Informatieobjecttype(m.Informatieobjecttype)
 		cur, v, err := getDocument(ctx, tx, zaak, document)
 		if err != nil {
 			return err
@@ -170,13 +172,9 @@ func (s *Service) AddDocumentVersie(ctx context.Context, actor Actor, zaak, docu
 		}
 		return nil, 0, err
 	}
-	sha, size, created, err := s.blobs.Put(ctx, &limitReader{r: content, max: s.maxUpload})
+	sha, size, created, err := s.putInhoud(ctx, iot, content)
 	if err != nil {
-		var f *Fout
-		if errors.As(err, &f) {
-			return nil, 0, f
-		}
-		return nil, 0, fmt.Errorf("store document content: %w", err)
+		return nil, 0, err
 	}
 	var out Document
 	err = s.capture(ctx, actor, captureStep{zaak: zaak, soort: afspraak.SoortDocument, naam: m.Informatieobjecttype, actie: "document.nieuwe_versie",
@@ -196,15 +194,6 @@ func (s *Service) AddDocumentVersie(ctx context.Context, actor Actor, zaak, docu
 				return nil, fmt.Errorf("content %s vanished before it was recorded (retry): %w", sha, err)
 			}
 			rc.Close()
-			_, err = tx.Exec(ctx, `INSERT INTO documentversies (document, versie, zaak, informatieobjecttype, titel, auteur, creatiedatum,
-				vertrouwelijkheidaanduiding, taal, bestandsnaam, formaat, status, bestandsomvang, sha256, fase, organisatie, geregistreerd, vervangen)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				cur.ID, v, zaak, cur.Informatieobjecttype, cur.Titel, cur.Auteur, cur.Creatiedatum.String(), cur.Vertrouwelijkheidaanduiding,
-				cur.Taal, cur.Bestandsnaam, cur.Formaat, cur.Status, cur.Bestandsomvang, cur.SHA256, cur.Fase, cur.Organisatie,
-				fmtTime(cur.Geregistreerd), fmtTime(now))
-			if err != nil {
-				return nil, fmt.Errorf("keep version %d of document %s: %w", v, document, err)
-			}
 			out = Document{ID: cur.ID, Informatieobjecttype: m.Informatieobjecttype, Titel: m.Titel, Auteur: m.Auteur,
 				Creatiedatum: *m.Creatiedatum, Vertrouwelijkheidaanduiding: m.Vertrouwelijkheidaanduiding, Taal: m.Taal,
 				Bestandsnaam: m.Bestandsnaam, Formaat: m.Formaat, Status: DocumentstatusInBewerking, Bestandsomvang: size, SHA256: sha,
@@ -212,13 +201,8 @@ func (s *Service) AddDocumentVersie(ctx context.Context, actor Actor, zaak, docu
 			if iot, ok := zt.Informatieobjecttype(out.Informatieobjecttype); ok && iot.Archivering.DefinitiefInFase != 0 && z.Fase >= iot.Archivering.DefinitiefInFase {
 				out.Status = DocumentstatusDefinitief
 			}
-			_, err = tx.Exec(ctx, `UPDATE documenten SET titel = ?, auteur = ?, creatiedatum = ?, vertrouwelijkheidaanduiding = ?, taal = ?,
-				bestandsnaam = ?, formaat = ?, status = ?, bestandsomvang = ?, sha256 = ?, fase = ?, organisatie = ?, geregistreerd = ?, versie = ?
-				WHERE id = ? AND zaak = ?`,
-				out.Titel, out.Auteur, out.Creatiedatum.String(), out.Vertrouwelijkheidaanduiding, out.Taal, out.Bestandsnaam, out.Formaat,
-				out.Status, out.Bestandsomvang, out.SHA256, out.Fase, out.Organisatie, fmtTime(now), v+1, cur.ID, zaak)
-			if err != nil {
-				return nil, fmt.Errorf("update document %s: %w", document, err)
+			if err := vervangDocument(ctx, tx, zaak, cur, v, &out, now); err != nil {
+				return nil, err
 			}
 			versie = v + 1
 			return map[string]any{"document": out.ID, "versie": versie, "informatieobjecttype": out.Informatieobjecttype, "titel": out.Titel,
@@ -312,4 +296,27 @@ func (s *Service) DocumentVersies(ctx context.Context, actor Actor, zaak, docume
 		return 0, nil, fmt.Errorf("document versions of %s: %w", document, err)
 	}
 	return versie, out, nil
+}
+
+// vervangDocument keeps cur, version v of a document of zaak, among its earlier versions and
+// makes out its version v+1.
+func vervangDocument(ctx context.Context, tx *sqldb.Tx, zaak string, cur *Document, v int, out *Document, now time.Time) error {
+	_, err := tx.Exec(ctx, `INSERT INTO documentversies (document, versie, zaak, informatieobjecttype, titel, auteur, creatiedatum,
+		vertrouwelijkheidaanduiding, taal, bestandsnaam, formaat, status, bestandsomvang, sha256, fase, organisatie, geregistreerd, vervangen)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		cur.ID, v, zaak, cur.Informatieobjecttype, cur.Titel, cur.Auteur, cur.Creatiedatum.String(), cur.Vertrouwelijkheidaanduiding,
+		cur.Taal, cur.Bestandsnaam, cur.Formaat, cur.Status, cur.Bestandsomvang, cur.SHA256, cur.Fase, cur.Organisatie,
+		fmtTime(cur.Geregistreerd), fmtTime(now))
+	if err != nil {
+		return fmt.Errorf("keep version %d of document %s: %w", v, cur.ID, err)
+	}
+	_, err = tx.Exec(ctx, `UPDATE documenten SET titel = ?, auteur = ?, creatiedatum = ?, vertrouwelijkheidaanduiding = ?, taal = ?,
+		bestandsnaam = ?, formaat = ?, status = ?, bestandsomvang = ?, sha256 = ?, fase = ?, organisatie = ?, geregistreerd = ?, versie = ?
+		WHERE id = ? AND zaak = ?`,
+		out.Titel, out.Auteur, out.Creatiedatum.String(), out.Vertrouwelijkheidaanduiding, out.Taal, out.Bestandsnaam, out.Formaat,
+		out.Status, out.Bestandsomvang, out.SHA256, out.Fase, out.Organisatie, fmtTime(now), v+1, cur.ID, zaak)
+	if err != nil {
+		return fmt.Errorf("update document %s: %w", cur.ID, err)
+	}
+	return nil
 }

@@ -26,6 +26,9 @@ func DecodeJSON(r io.Reader, v any) error {
 	if len(body) > MaxJSONBody {
 		return &dossier.Fout{Kind: dossier.ErrTooLarge, Detail: fmt.Sprintf("a JSON body may hold at most %d bytes", MaxJSONBody)}
 	}
+	if err := invalidText(body); err != nil {
+		return err
+	}
 	if key, ok := duplicateKey(body); ok {
 		return &dossier.Fout{Kind: dossier.ErrInvalid, Field: key, Detail: "appears more than once in the same JSON object"}
 	}

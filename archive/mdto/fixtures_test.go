@@ -117,7 +117,7 @@ func bestandFixture() Bestand {
 		Identificatie:   []Identificatie{{Kenmerk: documentURL + "/download", Bron: bronDocumente}},
 		Naam:            "besluit.pdf",
 		Omvang:          48213,
-		Bestandsformaat: Formaat{"fmt/354", "Acrobat PDF/A - Portable Document Format 1b", "application/pdf"}.Begrip(),
+		Bestandsformaat: FormaatBegrip(Formaat{PUID: "fmt/354", Naam: "Acrobat PDF/A - Portable Document Format 1b", MIME: "application/pdf"}),
 		Checksum: []Checksum{{
 			Algoritme: ChecksumAlgoritme(SHA256),
 			Waarde:    "86f16c3359c2e59538a3df178a9530dd6278faec82e66d605b3bc2a64ac390fc",

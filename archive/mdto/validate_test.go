@@ -193,7 +193,7 @@ func TestValidateBestand(t *testing.T) {
 		{"PUID zero", formaat("fmt/0"), "bestandsformaat.begripCode"},
 		{"extension instead of PUID", formaat("pdf"), `"pdf" is not a PRONOM identifier`},
 		{"MIME instead of PUID", formaat("application/pdf"), "bestandsformaat.begripCode"},
-		{"unknown format", func(b *Bestand) { b.Bestandsformaat = Formaat{}.Begrip() }, "bestandsformaat.begripLabel: is required"},
+		{"unknown format", func(b *Bestand) { b.Bestandsformaat = FormaatBegrip(Formaat{}) }, "bestandsformaat.begripLabel: is required"},
 		{"other format list", func(b *Bestand) { b.Bestandsformaat.Begrippenlijst.Naam = "MIME types" }, "bestandsformaat.begripBegrippenlijst"},
 		{"no naam", func(b *Bestand) { b.Naam = "" }, "naam: is required"},
 		{"no isRepresentatieVan", func(b *Bestand) { b.IsRepresentatieVan = Verwijzing{} }, "isRepresentatieVan.verwijzingNaam: is required"},

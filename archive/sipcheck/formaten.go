@@ -1,58 +1,27 @@
 package sipcheck
 
 import (
-	"bytes"
-	"encoding/csv"
 	"fmt"
-	"strings"
 
-	"zaakarchief/configs"
+	"zaakarchief/formaat"
 )
 
 // Voorkeursformaten reads the list of preferred formats embedded in package configs
-// (configs.Voorkeursformaten): each PRONOM identifier with its description. The list is the
-// Noord-Hollands Archief's (noord-hollandsarchief/preingest-mdto-utilities,
-// app/csv/voorkeursformaten.csv) plus the PDF/A conformance levels the Nationaal Archief's
-// voorkeursformaten accept too; records managers can edit the copy in configs/.
+// (configs.Voorkeursformaten); see formaat.Voorkeursformaten.
 func Voorkeursformaten() (map[string]string, error) {
-	b, err := configs.FS.ReadFile(configs.Voorkeursformaten)
+	m, err := formaat.Voorkeursformaten()
 	if err != nil {
-		return nil, fmt.Errorf("sipcheck: voorkeursformaten: %w", err)
+		return nil, fmt.Errorf("sipcheck: %w", err)
 	}
-	return ParseVoorkeursformaten(b)
+	return m, nil
 }
 
-// ParseVoorkeursformaten reads a list of preferred formats in the NHA's CSV layout: a header,
-// then lines separated by ";" with the PRONOM identifier in column "puid" and the description
-// in column "description". Lines starting with "#" are comments.
+// ParseVoorkeursformaten reads a list of preferred formats in the NHA's CSV layout; see
+// formaat.ParseVoorkeursformaten.
 func ParseVoorkeursformaten(b []byte) (map[string]string, error) {
-	r := csv.NewReader(bytes.NewReader(b))
-	r.Comma, r.Comment, r.FieldsPerRecord = ';', '#', -1
-	recs, err := r.ReadAll()
+	m, err := formaat.ParseVoorkeursformaten(b)
 	if err != nil {
-		return nil, fmt.Errorf("sipcheck: voorkeursformaten: %w", err)
+		return nil, fmt.Errorf("sipcheck: %w", err)
 	}
-	if len(recs) == 0 {
-		return nil, fmt.Errorf("sipcheck: voorkeursformaten: lege lijst")
-	}
-	puid, desc := -1, -1
-	for i, h := range recs[0] {
-		switch strings.TrimSpace(h) {
-		case "puid":
-			puid = i
-		case "description":
-			desc = i
-		}
-	}
-	if puid < 0 || desc < 0 {
-		return nil, fmt.Errorf("sipcheck: voorkeursformaten: kolommen puid en description ontbreken in de kop")
-	}
-	out := map[string]string{}
-	for _, rec := range recs[1:] {
-		if len(rec) <= max(puid, desc) || strings.TrimSpace(rec[puid]) == "" {
-			continue
-		}
-		out[strings.TrimSpace(rec[puid])] = strings.Join(strings.Fields(rec[desc]), " ")
-	}
-	return out, nil
+	return m, nil
 }

@@ -1,7 +1,6 @@
 package sipcheck
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -18,6 +17,7 @@ import (
 	"unicode/utf16"
 
 	"zaakarchief/archive/mdto"
+	"zaakarchief/formaat"
 )
 
 // algoritmen are the checksum algorithms of the begrippenlijst ChecksumAlgoritme, by label.
@@ -203,27 +203,7 @@ func (p *pakket) zipBeveiligd(f fs.File, pad string, size int64) (string, error)
 		}
 		ra, size = bytes.NewReader(b), int64(len(b))
 	}
-	zr, err := zip.NewReader(ra, size)
-	if err != nil {
-		return "", nil // not a readable ZIP after all: nothing to say about passwords
-	}
-	for _, zf := range zr.File {
-		if zf.Flags&0x1 != 0 {
-			return fmt.Sprintf("ZIP-onderdeel %s is met een wachtwoord versleuteld", zf.Name), nil
-		}
-		if zf.Name == "META-INF/manifest.xml" {
-			rc, err := zf.Open()
-			if err != nil {
-				return "", nil
-			}
-			b, err := io.ReadAll(io.LimitReader(rc, 16<<20))
-			rc.Close()
-			if err == nil && bytes.Contains(b, []byte("encryption-data")) {
-				return "OpenDocument-bestand is met een wachtwoord versleuteld (manifest:encryption-data)", nil
-			}
-		}
-	}
-	return "", nil
+	return formaat.ZIPBeveiligd(ra, size)
 }
 
 // checksum checks every bestand's checksum and omvang against its content (mdto.sch: exactly

@@ -135,6 +135,39 @@ type Informatieobjecttype struct {
 	Vertrouwelijkheidaanduiding string `yaml:"vertrouwelijkheidaanduiding" json:"vertrouwelijkheidaanduiding"`
 	// Archivering says which organisation archives documents of this type, from which phase.
 	Archivering Archivering `yaml:"archivering" json:"archivering"`
+	// Formaten, when given, are the file formats (PRONOM identifiers such as fmt/95) that
+	// documents of this type may have; the word Voorkeursformaten stands for the Nationaal
+	// Archief's voorkeursformaten (the default list, configs/sipcheck/voorkeursformaten.csv).
+	// A document whose format, detected from its content, is not among them is refused at
+	// capture. Empty accepts every format.
+	Formaten []string `yaml:"formaten,omitempty" json:"formaten,omitempty"`
+}
+
+// Voorkeursformaten is the entry of Informatieobjecttype.Formaten that stands for the Nationaal
+// Archief's voorkeursformaten.
+const Voorkeursformaten = "voorkeursformaten"
+
+// AanvaardFormaat reports whether a document of this type may have the format puid (a PRONOM
+// identifier, "" when the content matched none): always when the type lists no formats.
+// voorkeur is the list the word Voorkeursformaten stands for.
+func (t *Informatieobjecttype) AanvaardFormaat(puid string, voorkeur map[string]string) bool {
+	if len(t.Formaten) == 0 {
+		return true
+	}
+	if puid == "" {
+		return false
+	}
+	for _, f := range t.Formaten {
+		if f == puid {
+			return true
+		}
+		if f == Voorkeursformaten {
+			if _, ok := voorkeur[puid]; ok {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Archivering says which organisation archives a document type and in which phase (volgnummer)

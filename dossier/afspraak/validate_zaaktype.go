@@ -2,9 +2,12 @@ package afspraak
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+
+	"zaakarchief/formaat"
 )
 
 func (v *validator) zaaktype(p string, z *Zaaktype) {
@@ -230,6 +233,7 @@ func (v *validator) informatieobjecttypen(p string, z *Zaaktype) {
 		} else if _, ok := z.Statustype(iot.Archivering.DefinitiefInFase); !ok {
 			v.errf(fp, "onbekend volgnummer %d", iot.Archivering.DefinitiefInFase)
 		}
+		v.formaten(ip+".formaten", iot.Formaten)
 		if iot.Omschrijving != "" && !z.magOoit(SoortDocument, iot.Omschrijving, func(*Statustype) bool { return true }) {
 			v.warnf(ip, "in geen enkele fase mag een organisatie informatieobjecttype %q vastleggen", iot.Omschrijving)
 		}
@@ -352,5 +356,35 @@ func (v *validator) brondatum(bp string, z *Zaaktype, b *BrondatumArchiefprocedu
 		case e.Formaat != "datum" && e.Formaat != "datum_tijd":
 			v.warnf(bp+".datumkenmerk", "eigenschap %q heeft formaat %s; de brondatum wordt er als datum uit gelezen", e.Naam, e.Formaat)
 		}
+	}
+}
+
+// puidRe is the form of a PRONOM unique identifier.
+var puidRe = regexp.MustCompile(`^(x-)?fmt/[0-9]+$`)
+
+// formaten checks the accepted formats of an informatieobjecttype: PRONOM identifiers or the
+// word voorkeursformaten, each once. A format outside the voorkeursformaten is a warning: the
+// e-Depot check will report such documents.
+func (v *validator) formaten(p string, fs []string) {
+	voorkeur, err := formaat.Voorkeursformaten()
+	if err != nil {
+		v.errf(p, "de lijst van voorkeursformaten is niet te lezen: %v", err)
+		return
+	}
+	seen := map[string]bool{}
+	for i, f := range fs {
+		fp := fmt.Sprintf("%s[%d]", p, i)
+		switch {
+		case seen[f]:
+			v.errf(fp, "%q komt al eerder voor", f)
+		case f == Voorkeursformaten:
+		case !puidRe.MatchString(f):
+			v.errf(fp, "%q is geen PRONOM-identificatie (zoals fmt/95) en niet het woord %s", f, Voorkeursformaten)
+		default:
+			if _, ok := voorkeur[f]; !ok {
+				v.warnf(fp, "%s is geen voorkeursformaat van het Nationaal Archief: de e-Depotcontrole meldt zulke documenten", f)
+			}
+		}
+		seen[f] = true
 	}
 }

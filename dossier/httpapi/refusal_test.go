@@ -387,7 +387,6 @@ func TestUploadFileNameNeverBecomesAPath(t *testing.T) {
 		{"../../etc/passwd", "passwd"},
 		{`..\..\Windows\system.ini`, "system.ini"},
 		{"/tmp/aanvraag.pdf", "aanvraag.pdf"},
-		{"rapport\x00.pdf", "rapport.pdf"},
 		{"aanvraag met spaties.pdf", "aanvraag met spaties.pdf"},
 	}
 	s := newStack(t)

@@ -119,6 +119,7 @@ func (api *API) Routes() []server.Route {
 		return upload(w, r, a, svc)
 	})
 	rs[len(rs)-1].Accept = []string{"multipart/form-data"}
+	rs = append(rs, conversieRoute(svc))
 	handle("GET /api/v1/zaken/{identificatie}/documenten/{id}/inhoud", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
 		doc, rc, err := svc.OpenDocument(r.Context(), a, r.PathValue("identificatie"), r.PathValue("id"))
 		if err != nil {

@@ -250,7 +250,7 @@ func (c *client) getJSON(ctx context.Context, u, etag string, v any) (newETag st
 		if len(body) > maxJSON {
 			return 0, fmt.Errorf("GET %s: the answer is larger than %d bytes: %w", u, maxJSON, errPermanent)
 		}
-		if err := json.Unmarshal(body, v); err != nil {
+		if err := json.Unmarshal(markeerOngeldigeTekst(body), v); err != nil {
 			return 0, transientError{fmt.Errorf("GET %s: malformed JSON: %w", u, err)}
 		}
 		newETag = res.Header.Get("ETag")

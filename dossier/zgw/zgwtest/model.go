@@ -3,6 +3,7 @@ package zgwtest
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"time"
 )
@@ -315,6 +316,9 @@ type NieuwDocument struct {
 	Geregistreerd time.Time
 	// Checksum overrides the integriteit.waarde (a source that recorded a wrong checksum).
 	Checksum string
+	// RuweTitel, when set, is served as the titel exactly as given: JSON a source may send but
+	// encoding/json would never write (bytes that are not UTF-8, a lone surrogate escape).
+	RuweTitel json.RawMessage
 }
 
 // Document adds a document in the Documenten API and links it to the zaak. It returns the
@@ -362,8 +366,12 @@ func (s *Server) eio(u string, d NieuwDocument, versie int, t time.Time) obj {
 	if d.Formaat == "" {
 		d.Formaat = "application/pdf"
 	}
+	var titel any = d.Titel
+	if d.RuweTitel != nil {
+		titel = d.RuweTitel
+	}
 	return obj{"url": u, "identificatie": "DOCUMENT-" + uuidOf(u)[30:], "bronorganisatie": s.RSIN, "creatiedatum": datum(d.Creatiedatum),
-		"titel": d.Titel, "vertrouwelijkheidaanduiding": "zaakvertrouwelijk", "auteur": d.Auteur, "status": "in_bewerking",
+		"titel": titel, "vertrouwelijkheidaanduiding": "zaakvertrouwelijk", "auteur": d.Auteur, "status": "in_bewerking",
 		"formaat": d.Formaat, "taal": "nld", "versie": versie, "beginRegistratie": tijd(t), "bestandsnaam": d.Bestandsnaam,
 		"inhoud": fmt.Sprintf("%s/download?versie=%d", u, versie), "bestandsomvang": len(d.Inhoud), "link": "", "beschrijving": "",
 		"ontvangstdatum": nil, "verzenddatum": nil, "indicatieGebruiksrecht": nil, "verschijningsvorm": "", "ondertekening": nil,

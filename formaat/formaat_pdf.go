@@ -1,4 +1,4 @@
-package mdto
+package formaat
 
 import (
 	"bytes"

@@ -1,6 +1,6 @@
 //go:build !unix
 
-package mdto
+package formaat
 
 import "os"
 
