@@ -148,14 +148,6 @@ func New(o Options) (*Service, error) {
 	return s, nil
 }
 
-// SetPakketten sets the deleter of archived copies, for a daemon that builds its archive after
-// the retention service. It waits for a running execution.
-func (s *Service) SetPakketten(p ArchiefVerwijderaar) {
-	s.uitvoering.Lock()
-	defer s.uitvoering.Unlock()
-	s.pakketten = p
-}
-
 // Instellingen returns the settings in force.
 func (s *Service) Instellingen() Instellingen { return s.inst }
 
