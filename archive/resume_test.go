@@ -237,6 +237,11 @@ wait:
 	if n := e.count(`SELECT COUNT(*) FROM archief_runs WHERE status = ?`, archive.RunAfgebroken); n != 1 {
 		t.Errorf("%d runs recorded as afgebroken, want the killed one", n)
 	}
+	// `archive runs` shows what the killed run did, not zeros.
+	if n := e.count(`SELECT pakketten FROM archief_runs WHERE status = ?`, archive.RunAfgebroken); n != archived {
+		t.Errorf("the killed run is recorded with %d packages, it archived %d", n, archived)
+	}
+	// A full check finds no object that no package names: the kill left no debris behind.
 	if b, err := exec.Command(bin, "archive", "verify", "--config", cfg).CombinedOutput(); err != nil || !strings.Contains(string(b), "0 mismatches") {
 		t.Errorf("archive verify: %v\n%s", err, b)
 	}

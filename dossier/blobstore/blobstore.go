@@ -14,6 +14,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -209,10 +211,15 @@ func syncDir(dir string) error {
 	return f.Sync()
 }
 
-// Sweep removes the temporary files in DIR/tmp that were last written before before: what
-// uploads interrupted by a crash or a kill left. An upload in progress writes its file as the
-// body arrives, so the caller picks before well in the past of any write that may still run.
-// It returns how many it removed.
+// tempPrefix starts the name of this process's temporary files: put-<pid>-, so that a later
+// process can tell the files of one that died from those of one still writing.
+func tempPrefix() string { return "put-" + strconv.Itoa(os.Getpid()) + "-" }
+
+// Sweep removes the temporary files in DIR/tmp that uploads interrupted by a crash or a kill
+// left: at once those of a process that no longer runs, and any other last written before
+// before (a process id may be reused). An upload in progress writes its file as the body
+// arrives, so the caller picks before well in the past of any write that may still run. It
+// returns how many it removed.
 func (d *Dir) Sweep(before time.Time) (int, error) {
 	dir := filepath.Join(d.root, "tmp")
 	entries, err := os.ReadDir(dir)
@@ -222,7 +229,10 @@ func (d *Dir) Sweep(before time.Time) (int, error) {
 	n := 0
 	for _, e := range entries {
 		fi, err := e.Info()
-		if err != nil || !fi.Mode().IsRegular() || !fi.ModTime().Before(before) {
+		if err != nil || !fi.Mode().IsRegular() {
+			continue
+		}
+		if !fi.ModTime().Before(before) && !writerGone(e.Name()) {
 			continue
 		}
 		if err := os.Remove(filepath.Join(dir, e.Name())); err == nil {
@@ -230,4 +240,18 @@ func (d *Dir) Sweep(before time.Time) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// writerGone reports whether name is a temporary file of a process that no longer runs.
+func writerGone(name string) bool {
+	rest, ok := strings.CutPrefix(name, "put-")
+	if !ok {
+		return false
+	}
+	p, _, ok := strings.Cut(rest, "-")
+	pid, err := strconv.Atoi(p)
+	if !ok || err != nil || pid <= 0 || pid == os.Getpid() {
+		return false
+	}
+	return !processRuns(pid)
 }

@@ -8,7 +8,9 @@ import (
 	"errors"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -196,12 +198,21 @@ func TestSweepRemovesWhatKilledUploadsLeft(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	busy := filepath.Join(root, "tmp", "put-333")
+	// A process that died a moment ago: its file goes at once, however young.
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Fatal(err)
+	}
+	fresh := filepath.Join(root, "tmp", "put-"+strconv.Itoa(dead.Process.Pid)+"-abc")
+	if err := os.WriteFile(fresh, []byte("half"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	busy := filepath.Join(root, "tmp", "put-"+strconv.Itoa(os.Getpid())+"-333")
 	if err := os.WriteFile(busy, []byte("bezig"), 0o640); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := d.Sweep(time.Now().Add(-time.Hour)); err != nil || n != 2 {
-		t.Fatalf("Sweep = %d, %v; want 2", n, err)
+	if n, err := d.Sweep(time.Now().Add(-time.Hour)); err != nil || n != 3 {
+		t.Fatalf("Sweep = %d, %v; want 3", n, err)
 	}
 	if _, err := os.Stat(busy); err != nil {
 		t.Errorf("the file of an upload in progress is gone: %v", err)

@@ -18,7 +18,7 @@ const directAlign = 4096
 func createTemp(dir string) (*directFile, error) {
 	var b [12]byte
 	_, _ = rand.Read(b[:])
-	name := filepath.Join(dir, "put-"+hex.EncodeToString(b[:]))
+	name := filepath.Join(dir, tempPrefix()+hex.EncodeToString(b[:]))
 	const flags = os.O_RDWR | os.O_CREATE | os.O_EXCL
 	f, err := os.OpenFile(name, flags|syscall.O_DIRECT, 0o640)
 	if err == nil {

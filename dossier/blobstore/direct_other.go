@@ -9,7 +9,7 @@ import "os"
 type directFile struct{ *os.File }
 
 func createTemp(dir string) (*directFile, error) {
-	f, err := os.CreateTemp(dir, "put-*")
+	f, err := os.CreateTemp(dir, tempPrefix()+"*")
 	if err != nil {
 		return nil, err
 	}
