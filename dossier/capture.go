@@ -294,6 +294,9 @@ func (s *Service) AddDocument(ctx context.Context, actor Actor, zaak string, m D
 			return err
 		}
 		fase = z.Fase
+		if !s.zaakZichtbaar(actor, z) {
+			return nietZichtbaar(zaak)
+		}
 		if zt, err = s.zaaktypeOf(z); err != nil {
 			return err
 		}

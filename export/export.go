@@ -163,7 +163,9 @@ func (j *Job) Filename() string {
 func (e *Exporter) Prepare(ctx context.Context, actor dossier.Actor, zaak string) (*Job, error) {
 	maxNiveau, ok := e.clearance[actor.Rol]
 	if !ok {
-		return nil, &dossier.Fout{Kind: dossier.ErrForbidden, Detail: fmt.Sprintf("role %q may not export dossiers (allowed: %v)", actor.Rol, e.roles())}
+		err := &dossier.Fout{Kind: dossier.ErrForbidden, Detail: fmt.Sprintf("role %q may not export dossiers (allowed: %v)", actor.Rol, e.roles())}
+		e.logVerwerking(ctx, actor, zaak, false, err.Error())
+		return nil, err
 	}
 	uitleg, err := e.retention.Explain(ctx, actor, zaak)
 	if err != nil {
@@ -211,11 +213,13 @@ func (e *Exporter) Prepare(ctx context.Context, actor dossier.Actor, zaak string
 	})
 	if refusal != nil {
 		e.record(ctx, actor, zaak, refusedFase, ActieGeweigerd, map[string]string{"reden": refusal.Error()})
+		e.logVerwerking(ctx, actor, zaak, false, refusal.Error())
 		return nil, refusal
 	}
 	if err != nil {
 		return nil, fmt.Errorf("export %s: %w", zaak, err)
 	}
+	e.logVerwerking(ctx, actor, zaak, true, "")
 	p.chain = checkChain(p.trail)
 	if p.vernietigd != nil {
 		p.verklaring, err = e.retention.Verklaring(ctx, actor, p.vernietigd.Lijst)
@@ -265,6 +269,14 @@ func (e *Exporter) checkClearance(actor dossier.Actor, maxNiveau int, d *dossier
 		}
 	}
 	return nil
+}
+
+// logVerwerking records the export (or its refusal) in the dossier's access log; a failure is
+// logged, as the export's own audit entry already holds it.
+func (e *Exporter) logVerwerking(ctx context.Context, actor dossier.Actor, zaak string, toegestaan bool, reden string) {
+	if err := e.svc.LogVerwerking(ctx, actor, zaak, "", dossier.VerwerkingExport, toegestaan, reden); err != nil {
+		e.log.ErrorContext(ctx, "record export in the access log", "zaak", zaak, "err", err)
+	}
 }
 
 // record appends an entry to a zaak's chain on its own; a failure is logged, since the caller
