@@ -288,6 +288,7 @@ func (s *Service) AddDocument(ctx context.Context, actor Actor, zaak string, m D
 	}
 	var zt *afspraak.Zaaktype
 	var fase int
+	onzichtbaar := false
 	err := s.db.View(ctx, func(tx *sqldb.Tx) error {
 		z, err := getZaak(ctx, tx, zaak)
 		if err != nil {
@@ -295,6 +296,7 @@ func (s *Service) AddDocument(ctx context.Context, actor Actor, zaak string, m D
 		}
 		fase = z.Fase
 		if !s.zaakZichtbaar(actor, z) {
+			onzichtbaar = true
 			return nietZichtbaar(zaak)
 		}
 		if zt, err = s.zaaktypeOf(z); err != nil {
@@ -311,6 +313,10 @@ func (s *Service) AddDocument(ctx context.Context, actor Actor, zaak string, m D
 		}
 		return nil
 	})
+	if onzichtbaar {
+		s.logWeigering(ctx, actor, zaak, "", "document.toegevoegd", redenOnzichtbaar)
+		return nil, err
+	}
 	if err != nil {
 		if errors.Is(err, ErrRefused) || errors.Is(err, ErrConflict) {
 			s.recordRefusal(ctx, actor, zaak, fase, "document.toegevoegd", err, s.now())

@@ -28,7 +28,7 @@ func (s *Service) Dossier(ctx context.Context, actor Actor, zaak string) (*Dossi
 		return nil, err
 	}
 	if !s.zaakZichtbaar(actor, &d.Zaak) {
-		s.logWeigering(ctx, actor, zaak, "", "dossier", "zaak buiten de autorisatie (zaaktype of vertrouwelijkheidaanduiding)")
+		s.logWeigering(ctx, actor, zaak, "", "dossier", redenOnzichtbaar)
 		return nil, nietZichtbaar(zaak)
 	}
 	s.filterDossier(actor, d)
@@ -74,7 +74,7 @@ func (s *Service) ZaakStatus(ctx context.Context, actor Actor, zaak string) (*St
 		return nil, err
 	}
 	if actor.Rol != RolKCC && !s.zaakZichtbaar(actor, &d.Zaak) {
-		s.logWeigering(ctx, actor, zaak, "", "status", "zaak buiten de autorisatie (zaaktype of vertrouwelijkheidaanduiding)")
+		s.logWeigering(ctx, actor, zaak, "", "status", redenOnzichtbaar)
 		return nil, nietZichtbaar(zaak)
 	}
 	zt, err := s.zaaktypeOf(&d.Zaak)
@@ -109,7 +109,7 @@ func (s *Service) OpenDocument(ctx context.Context, actor Actor, zaak, id string
 		return nil, nil, err
 	}
 	if !s.zaakZichtbaar(actor, &d.Zaak) {
-		s.logWeigering(ctx, actor, zaak, id, VerwerkingDocumentInhoud, "zaak buiten de autorisatie (zaaktype of vertrouwelijkheidaanduiding)")
+		s.logWeigering(ctx, actor, zaak, id, VerwerkingDocumentInhoud, redenOnzichtbaar)
 		return nil, nil, nietZichtbaar(zaak)
 	}
 	for i := range d.Documenten {

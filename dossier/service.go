@@ -121,6 +121,7 @@ type captureStep struct {
 func (s *Service) capture(ctx context.Context, actor Actor, st captureStep) error {
 	now := s.now()
 	var fase int
+	onzichtbaar := false
 	err := s.db.Update(ctx, func(tx *sqldb.Tx) error {
 		z, err := getZaak(ctx, tx, st.zaak)
 		if err != nil {
@@ -128,6 +129,7 @@ func (s *Service) capture(ctx context.Context, actor Actor, st captureStep) erro
 		}
 		fase = z.Fase
 		if actor.Rol != RolKCC && !s.zaakZichtbaar(actor, z) {
+			onzichtbaar = true
 			return nietZichtbaar(st.zaak)
 		}
 		zt, err := s.zaaktypeOf(z)
@@ -157,7 +159,9 @@ func (s *Service) capture(ctx context.Context, actor Actor, st captureStep) erro
 		_, err = appendAudit(ctx, tx, z.Identificatie, actor, z.Fase, st.actie, details, now)
 		return err
 	})
-	if err != nil {
+	if onzichtbaar {
+		s.logWeigering(ctx, actor, st.zaak, "", st.actie, redenOnzichtbaar)
+	} else if err != nil {
 		s.recordRefusal(ctx, actor, st.zaak, fase, st.actie, err, now)
 	}
 	return err

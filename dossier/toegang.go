@@ -141,6 +141,9 @@ func (s *Service) documentZichtbaar(actor Actor, z *Zaak, d *Document) bool {
 	return ok && rang(d.Vertrouwelijkheidaanduiding) <= n
 }
 
+// redenOnzichtbaar is the reason recorded for a refused read of a zaak outside the autorisatie.
+const redenOnzichtbaar = "zaak buiten de autorisatie (zaaktype of vertrouwelijkheidaanduiding)"
+
 // nietZichtbaar is the answer to a zaak the actor may not see: 404, as for a zaak that does not
 // exist, because its identificatie alone would tell that it exists (see README, "Toegang").
 func nietZichtbaar(zaak string) error {
@@ -166,7 +169,7 @@ func (s *Service) MagZaakInzien(ctx context.Context, actor Actor, zaak, verwerki
 		return err
 	}
 	if !s.zaakZichtbaar(actor, z) {
-		s.logWeigering(ctx, actor, zaak, "", verwerking, "zaak buiten de autorisatie (zaaktype of vertrouwelijkheidaanduiding)")
+		s.logWeigering(ctx, actor, zaak, "", verwerking, redenOnzichtbaar)
 		return nietZichtbaar(zaak)
 	}
 	return nil
@@ -190,7 +193,7 @@ func (s *Service) ZaakZichtbaar(ctx context.Context, actor Actor, zaak, verwerki
 		return false, err
 	}
 	if !s.zaakZichtbaar(actor, z) {
-		s.logWeigering(ctx, actor, zaak, "", verwerking, "zaak buiten de autorisatie (zaaktype of vertrouwelijkheidaanduiding)")
+		s.logWeigering(ctx, actor, zaak, "", verwerking, redenOnzichtbaar)
 		return false, nil
 	}
 	return true, nil
