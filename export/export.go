@@ -167,6 +167,24 @@ func (e *Exporter) Prepare(ctx context.Context, actor dossier.Actor, zaak string
 		e.logVerwerking(ctx, actor, zaak, false, err.Error())
 		return nil, err
 	}
+	// The clearance is checked first, so that a zaak above it is refused as such (403, audited)
+	// rather than answered as one the actor cannot see.
+	var vooraf error
+	var voorafFase int
+	err := e.svc.Inzien(ctx, func(in *dossier.Inzage, _ *sqldb.Tx) error {
+		if d, err := in.Dossier(ctx, zaak); err == nil {
+			vooraf, voorafFase = e.checkClearance(actor, maxNiveau, d), d.Zaak.Fase
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("export %s: %w", zaak, err)
+	}
+	if vooraf != nil {
+		e.record(ctx, actor, zaak, voorafFase, ActieGeweigerd, map[string]string{"reden": vooraf.Error()})
+		e.logVerwerking(ctx, actor, zaak, false, vooraf.Error())
+		return nil, vooraf
+	}
 	uitleg, err := e.retention.Explain(ctx, actor, zaak)
 	if err != nil {
 		return nil, fmt.Errorf("export %s: %w", zaak, err)

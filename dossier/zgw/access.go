@@ -153,10 +153,6 @@ func (c *Collector) Meldingen(ctx context.Context, actor dossier.Actor, bron str
 	if err := mayRead(actor); err != nil {
 		return nil, err
 	}
-	if actor.Rol == dossier.RolOrganisatie && actor.Organisatie != bron {
-		// The meldingen name zaken of the source's organisation: need-to-know.
-		return nil, &dossier.Fout{Kind: dossier.ErrForbidden, Detail: fmt.Sprintf("organisation %s reads only the meldingen of its own source", actor.Organisatie)}
-	}
 	if !slices.ContainsFunc(c.bronnen, func(b *Bron) bool { return b.Organisatie == bron }) {
 		return nil, &dossier.Fout{Kind: dossier.ErrNotFound, Detail: fmt.Sprintf("organisation %q has no bron", bron)}
 	}
