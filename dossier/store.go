@@ -283,7 +283,7 @@ type ZaakFilter struct {
 	// Archiefstatussen, when not empty, keeps the zaken with one of these archiefstatussen.
 	Archiefstatussen []string
 	// Zichtbaar, when not nil, keeps the zaken of these zaaktypen with one of these
-	// vertrouwelijkheidaanduidingen: what an actor may see (Service.Autorisatie).
+	// vertrouwelijkheidaanduidingen (nil: any): what an actor may see (Service.Autorisatie).
 	Zichtbaar map[string][]string
 	// Offset and Limit page through the result; Limit 0 means all.
 	Offset, Limit int
@@ -325,6 +325,11 @@ func (f ZaakFilter) where() (string, []any, bool) {
 		var or []string
 		for _, zt := range types {
 			niveaus := f.Zichtbaar[zt]
+			if niveaus == nil {
+				or = append(or, "(z.zaaktype = ?)")
+				args = append(args, zt)
+				continue
+			}
 			or = append(or, "(z.zaaktype = ? AND z.vertrouwelijkheidaanduiding IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(niveaus)), ", ")+"))")
 			args = append(args, zt)
 			for _, n := range niveaus {

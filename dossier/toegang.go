@@ -218,6 +218,10 @@ func (s *Service) zichtbaarFilter(actor Actor, f *ZaakFilter) {
 	types := slices.Collect(maps.Keys(niv))
 	sort.Strings(types)
 	for _, zt := range types {
+		if niv[zt] == len(Vertrouwelijkheidaanduidingen)-1 {
+			f.Zichtbaar[zt] = nil // every level, also one the dossier does not know (as zaakZichtbaar)
+			continue
+		}
 		f.Zichtbaar[zt] = Vertrouwelijkheidaanduidingen[:niv[zt]+1]
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"zaakarchief/cmd/zaakarchief/config"
 	"zaakarchief/cmd/zaakarchief/daemon"
 	"zaakarchief/cmd/zaakarchief/daemon/daemontest"
 	"zaakarchief/dossier"
@@ -471,5 +472,64 @@ func TestTweeZaaktypenDrieNiveaus(t *testing.T) {
 	}
 	if r := o.k.Client(o.tokens["recordmanager"]).Get("/api/v1/zaken/" + zaak + "/inzage"); r.Code != http.StatusForbidden {
 		t.Errorf("a recordmanager reads the access log: %d", r.Code)
+	}
+	// The refusals are in the zaak's hash chain too, and the chains still verify.
+	n := 0
+	for _, e := range o.k.AuditTrail(zaak) {
+		if e.Actie == "inzage.geweigerd" {
+			n++
+		}
+	}
+	if n < 2 {
+		t.Errorf("%d refused reads in the audit trail of %s, want the omgevingsdienst's and the auditor's at least", n, zaak)
+	}
+	breaks, _, err := o.k.Dossier.VerifyAudit(context.Background())
+	if err != nil || len(breaks) > 0 {
+		t.Errorf("audit verify: %v %v", breaks, err)
+	}
+}
+
+// TestAutorisatieFromAgreementAndClearance checks the decision itself: the zaaktypen of an
+// organisation come from the agreement (a phase it is responsible for or something it may
+// record), the levels of the other roles from the configured clearance over the defaults.
+func TestAutorisatieFromAgreementAndClearance(t *testing.T) {
+	a := agreementMetGemeenteZaaktype(t)
+	k := daemontest.New(t, daemontest.WithOptions(func(o *daemon.Options) { o.Afspraak = a }),
+		daemontest.WithConfig(func(c *config.Config) {
+			c.Export.Clearance = map[string]string{dossier.RolAuditor: "intern", dossier.RolArchivaris: "confidentieel"}
+		}))
+	beide := []string{daemontest.Zaaktype, gemeenteZaaktype}
+	tests := []struct {
+		name      string
+		actor     dossier.Actor
+		zaaktypen []string
+		niveau    string
+		status    bool
+	}{
+		{"gemeente", dossier.Actor{Organisatie: daemontest.Gemeente, Rol: dossier.RolOrganisatie}, beide, "zeer_geheim", false},
+		{"omgevingsdienst", dossier.Actor{Organisatie: daemontest.Omgevingsdienst, Rol: dossier.RolOrganisatie}, []string{daemontest.Zaaktype}, "zeer_geheim", false},
+		{"an organisation outside the agreement", dossier.Actor{Organisatie: "provincie", Rol: dossier.RolOrganisatie}, nil, "", false},
+		{"kcc", dossier.Actor{Organisatie: daemontest.Gemeente, Rol: dossier.RolKCC}, nil, "", true},
+		{"auditor (configured)", dossier.Actor{Organisatie: daemontest.Gemeente, Rol: dossier.RolAuditor}, beide, "intern", false},
+		{"archivaris (configured)", dossier.Actor{Organisatie: daemontest.Gemeente, Rol: dossier.RolArchivaris}, beide, "confidentieel", false},
+		{"recordmanager (default)", dossier.Actor{Organisatie: daemontest.Gemeente, Rol: dossier.RolRecordmanager}, beide, "geheim", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := k.Dossier.Autorisatie(tt.actor)
+			var zts []string
+			for zt, n := range got.Zaaktypen {
+				zts = append(zts, zt)
+				if n != tt.niveau {
+					t.Errorf("%s: maxVertrouwelijkheidaanduiding %s, want %s", zt, n, tt.niveau)
+				}
+			}
+			sort.Strings(zts)
+			want := slices.Clone(tt.zaaktypen)
+			sort.Strings(want)
+			if !slices.Equal(zts, want) || got.AlleenStatus != tt.status {
+				t.Errorf("autorisatie %+v, want zaaktypen %v, alleen status %v", got, want, tt.status)
+			}
+		})
 	}
 }
