@@ -30,6 +30,7 @@ import (
 	"zaakarchief/archive"
 	"zaakarchief/archive/target"
 	"zaakarchief/archive/target/s3target/s3test"
+	"zaakarchief/cmd/zaakarchief/daemon/daemontest"
 	"zaakarchief/dossier"
 	"zaakarchief/dossier/sqldb"
 )
@@ -69,21 +70,20 @@ func benchContent(seed uint64, size int) []byte {
 func (e *env) benchZaak(i int, sizes []int) string {
 	e.tb.Helper()
 	ctx := context.Background()
-	z, err := e.svc.CreateZaak(ctx, gemeente, dossier.NieuweZaak{Zaaktype: zaaktypeOV, Omschrijving: fmt.Sprintf("Benchmark zaak %d", i)})
+	z, err := e.svc.CreateZaak(ctx, daemontest.GemeenteActor, dossier.NieuweZaak{Zaaktype: daemontest.Zaaktype, Omschrijving: fmt.Sprintf("Benchmark zaak %d", i)})
 	if err != nil {
 		e.tb.Fatal(err)
 	}
 	for j, size := range sizes {
-		e.addDoc(gemeente, z.Identificatie, doc{"bijlage", fmt.Sprintf("Bijlage %d", j+1), fmt.Sprintf("bijlage-%d.pdf", j+1),
-			benchContent(uint64(i*1000+j), size)})
+		e.AddDocument(daemontest.GemeenteActor, z.Identificatie, daemontest.Document{Informatieobjecttype: "bijlage", Titel: fmt.Sprintf("Bijlage %d", j+1), Bestandsnaam: fmt.Sprintf("bijlage-%d.pdf", j+1), Content: benchContent(uint64(i*1000+j), size)})
 	}
-	e.status(gemeente, z.Identificatie, fase2)
-	e.status(omgevingsdienst, z.Identificatie, fase3)
-	e.status(omgevingsdienst, z.Identificatie, fase4)
-	if _, err := e.svc.SetResultaat(ctx, gemeente, z.Identificatie, dossier.NieuwResultaat{Resultaattype: geweigerd}); err != nil {
+	e.SetStatus(daemontest.GemeenteActor, z.Identificatie, daemontest.Fase2)
+	e.SetStatus(daemontest.OmgevingsdienstActor, z.Identificatie, daemontest.Fase3)
+	e.SetStatus(daemontest.OmgevingsdienstActor, z.Identificatie, daemontest.Fase4)
+	if _, err := e.svc.SetResultaat(ctx, daemontest.GemeenteActor, z.Identificatie, dossier.NieuwResultaat{Resultaattype: daemontest.Geweigerd}); err != nil {
 		e.tb.Fatal(err)
 	}
-	e.status(gemeente, z.Identificatie, fase5)
+	e.SetStatus(daemontest.GemeenteActor, z.Identificatie, daemontest.Fase5)
 	return z.Identificatie
 }
 
@@ -276,7 +276,7 @@ func BenchmarkArchiveVersusPlainCopy(b *testing.B) {
 			if err := rows.Scan(&sha, &f.size); err != nil {
 				return err
 			}
-			f.path = filepath.Join(e.blobs.Root(), sha[:2], sha)
+			f.path = filepath.Join(e.blobDir, sha[:2], sha)
 			files = append(files, f)
 		}
 		return rows.Err()
@@ -322,7 +322,7 @@ func BenchmarkArchiveVersusPlainCopy(b *testing.B) {
 		if o.blob == "" {
 			return io.NopCloser(bytes.NewReader(o.inhoud)), nil
 		}
-		return os.Open(filepath.Join(e.blobs.Root(), o.blob[:2], o.blob))
+		return os.Open(filepath.Join(e.blobDir, o.blob[:2], o.blob))
 	}
 
 	// A leg prepares untimed, runs timed (its wall time, CPU and peak heap measured), and
@@ -338,10 +338,19 @@ func BenchmarkArchiveVersusPlainCopy(b *testing.B) {
 		heap float64
 	}
 	var written int64
+	var legArchiver *archive.Archiver
 	legs := []*leg{
-		{name: "archive", prepare: func() string { e.resetArchive(); return s3test.BucketName() }, run: func(bucket string) {
-			a := e.archiver(s3Target(b, srv, srv.Endpoint, bucket, 0), func(o *archive.Options) { o.Workers = workers })
-			rep, err := a.Run(ctx, nil)
+		// The archiver's daemon is opened untimed; its target is opened in the run, timed.
+		{name: "archive", prepare: func() string {
+			e.resetArchive()
+			bucket := s3test.BucketName()
+			legArchiver = e.archiver(nil, func(o *archive.Options) {
+				o.Workers = workers
+				o.Target = func(context.Context) (target.Target, error) { return s3Target(b, srv, srv.Endpoint, bucket, 0), nil }
+			})
+			return bucket
+		}, run: func(string) {
+			rep, err := legArchiver.Run(ctx, nil)
 			if err != nil || rep.Pakketten != nZaken || rep.Fouten != 0 {
 				b.Fatalf("archive run: %v %+v %+v", err, rep.RunInfo, rep.Problemen)
 			}
@@ -400,7 +409,7 @@ func BenchmarkArchiveVersusPlainCopy(b *testing.B) {
 	if rclone != "" {
 		// rclone copy of the blob directory at the same concurrency.
 		legs = append(legs, &leg{name: "rclone", prepare: legs[1].prepare, run: func(bucket string) {
-			cmd := exec.Command(rclone, "copy", e.blobs.Root(), "bench:"+bucket+"/rclone", "--exclude", "tmp/**",
+			cmd := exec.Command(rclone, "copy", e.blobDir, "bench:"+bucket+"/rclone", "--exclude", "tmp/**",
 				"--transfers", strconv.Itoa(workers), "--checkers", strconv.Itoa(workers), "--s3-upload-cutoff", "64M",
 				// rclone asks "Expect: 100-continue" for larger uploads; versitygw does not answer
 				// it, so each such upload would wait out the 1 s timeout before sending its body.

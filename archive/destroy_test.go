@@ -8,7 +8,8 @@ import (
 
 	"zaakarchief/archive"
 	"zaakarchief/archive/target/s3target/s3test"
-	"zaakarchief/configs"
+	"zaakarchief/cmd/zaakarchief/daemon"
+	"zaakarchief/cmd/zaakarchief/daemon/daemontest"
 	"zaakarchief/dossier"
 	"zaakarchief/retention"
 )
@@ -24,7 +25,7 @@ func TestDestructionListDeletesTheArchivedPackageUnlessItsLockRefuses(t *testing
 	tg := s3Target(t, srv, srv.Endpoint, s3test.BucketName(), 0)
 
 	// Archived as if two years on: the one-year term has passed, so the package gets no lock.
-	free := e.closedZaak(ingetrokk)
+	free := e.ClosedZaak(daemontest.Ingetrokken)
 	later := func() time.Time { return time.Now().AddDate(2, 0, 0) }
 	if rep, err := e.archiver(tg, func(o *archive.Options) { o.Now = later }).Run(ctx, nil); err != nil || rep.Pakketten != 1 {
 		t.Fatalf("archive %s: %v %+v", free, err, rep)
@@ -32,34 +33,26 @@ func TestDestructionListDeletesTheArchivedPackageUnlessItsLockRefuses(t *testing
 	// Archived two years on too, but its term is five years: locked until its archiefactiedatum.
 	// (The runs share the clock: a run on today's clock would lock the first package again,
 	// since its archiefactiedatum lies ahead of today.)
-	locked := e.closedZaak(geweigerd)
+	locked := e.ClosedZaak(daemontest.Geweigerd)
 	a := e.archiver(tg, func(o *archive.Options) { o.Now = later })
 	if rep, err := a.Run(ctx, nil); err != nil || rep.Pakketten != 1 {
 		t.Fatalf("archive %s: %v %+v", locked, err, rep)
 	}
 
-	// Six years on, both are due; the archivaris approves the list, the daemon executes it.
-	sixYears := func() time.Time { return time.Now().AddDate(6, 0, 0) }
-	svc, err := dossier.NewService(dossier.Options{DB: e.db, Blobs: e.blobs, Afspraak: e.ag, Now: sixYears, Logger: e.log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	bep, err := retention.NewBepaler(retention.BepalerOptions{Afspraak: e.ag, Lijsten: retentionLijsten(), Overbrenging: retention.StandaardOverbrenging()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ret, err := retention.New(retention.Options{Dossier: svc, Bepaler: bep, Lijsten: retentionLijsten(), Pakketten: a, Logger: e.log,
-		Instellingen: retention.Instellingen{Overbrenging: retention.StandaardOverbrenging()}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	archivaris := dossier.Actor{Organisatie: "gemeente", Rol: dossier.RolArchivaris, TokenID: "test-ar"}
-	v, err := ret.Propose(ctx, recordmanager)
+	// Six years on, both are due; the archivaris approves the list, the daemon executes it: a
+	// daemon on the same data whose clock reads six years on, its archiver that of the runs.
+	six := daemontest.New(t, daemontest.WithDir(e.dataDir), daemontest.WithClock(daemontest.NewClock(time.Now().AddDate(6, 0, 0))),
+		daemontest.WithOptions(func(o *daemon.Options) {
+			o.Tune.Archive = func(o *archive.Options) { o.Target, o.Now = fixed(tg), later }
+		}))
+	svc, ret := six.Dossier, six.Retention
+	archivaris := daemontest.ArchivarisActor
+	v, err := ret.Propose(ctx, daemontest.RecordmanagerActor)
 	if err != nil || v.Lijst == nil || v.Opgenomen != 2 {
 		t.Fatalf("propose: %v %+v", err, v)
 	}
 	id := v.Lijst.ID
-	if _, err := ret.Submit(ctx, recordmanager, id); err != nil {
+	if _, err := ret.Submit(ctx, daemontest.RecordmanagerActor, id); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := ret.Review(ctx, archivaris, id, []retention.Beoordeling{{Zaak: free, Beoordeling: retention.BeoordelingVernietigen},
@@ -69,6 +62,7 @@ func TestDestructionListDeletesTheArchivedPackageUnlessItsLockRefuses(t *testing
 	if _, err := ret.Approve(ctx, archivaris, id); err != nil {
 		t.Fatal(err)
 	}
+	six.Clock.AddDate(0, 0, 8) // past the waiting period of the approved list
 	u, err := ret.Execute(ctx, retention.Systeem, id)
 	if err != nil {
 		t.Fatal(err)
@@ -102,5 +96,3 @@ func TestDestructionListDeletesTheArchivedPackageUnlessItsLockRefuses(t *testing
 		}
 	}
 }
-
-func retentionLijsten() *retention.Lijsten { return retention.NewLijsten(configs.FS) }

@@ -1,11 +1,9 @@
 package archive_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"sort"
@@ -18,190 +16,54 @@ import (
 	"zaakarchief/archive/target"
 	"zaakarchief/archive/target/s3target"
 	"zaakarchief/archive/target/s3target/s3test"
-	"zaakarchief/configs"
+	"zaakarchief/cmd/zaakarchief/daemon"
+	"zaakarchief/cmd/zaakarchief/daemon/daemontest"
 	"zaakarchief/dossier"
-	"zaakarchief/dossier/afspraak"
-	"zaakarchief/dossier/blobstore"
-	"zaakarchief/dossier/dossiertest"
 	"zaakarchief/dossier/sqldb"
 	"zaakarchief/retention"
 )
 
-// Names from the embedded agreement (configs/omgevingsvergunning.yaml).
-const (
-	zaaktypeOV = "omgevingsvergunning"
-	fase2      = "In behandeling bij de omgevingsdienst"
-	fase3      = "Advies en ontwerpbesluit"
-	fase4      = "Besluitvorming"
-	fase5      = "Resultaat geleverd"
-
-	verleend  = "Verleend"                   // 11.1.6 blijvend_bewaren
-	geweigerd = "Geweigerd"                  // 11.2 vernietigen P5Y
-	ingetrokk = "Ingetrokken"                // 11.3 vernietigen P1Y
-	buitenBeh = "Buiten behandeling gesteld" // 11.4 vernietigen P1Y
-)
-
-var (
-	gemeente        = dossier.Actor{Organisatie: "gemeente", Rol: dossier.RolOrganisatie, TokenID: "test-gemeente"}
-	omgevingsdienst = dossier.Actor{Organisatie: "omgevingsdienst", Rol: dossier.RolOrganisatie, TokenID: "test-od"}
-	recordmanager   = dossier.Actor{Organisatie: "gemeente", Rol: dossier.RolRecordmanager, TokenID: "test-rm"}
-)
-
-// env is the real daemon's stores in a temporary directory: a SQLite file with the dossier,
-// retention and archive migrations, a blob directory, the embedded agreement, the dossier
-// service with retention's Bepaler, and the retention service (holds).
+// env is the real daemon, built by the test kit (daemontest) on a data directory in the
+// test's temporary directory. The archive tests build archivers over the same data with
+// archiver, each one a daemon of its own with the target and option changes of the test.
 type env struct {
+	*daemontest.Kit
 	tb      testing.TB
 	dir     string
 	dataDir string
+	// blobDir is the blob store's directory.
+	blobDir string
 	db      *sqldb.DB
-	blobs   *blobstore.Dir
-	ag      *afspraak.Afspraak
 	svc     *dossier.Service
 	ret     *retention.Service
-	log     *slog.Logger
 }
 
 func newEnv(tb testing.TB) *env {
 	tb.Helper()
 	dir := tb.TempDir()
 	data := filepath.Join(dir, "data")
-	db, blobs := dossiertest.Open(tb, data, retention.Migrate, archive.Migrate)
-	ag, err := afspraak.LoadDefault()
+	if err := os.MkdirAll(data, 0o750); err != nil {
+		tb.Fatal(err)
+	}
+	k := daemontest.New(tb, daemontest.WithDir(data))
+	blobDir, err := k.Config.BlobDir()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	lijsten := retention.NewLijsten(configs.FS)
-	bep, err := retention.NewBepaler(retention.BepalerOptions{Afspraak: ag, Lijsten: lijsten, Overbrenging: retention.StandaardOverbrenging()})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	log := slog.New(slog.DiscardHandler)
-	if os.Getenv("ARCHIVE_TEST_LOG") != "" {
-		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
-	}
-	svc, err := dossier.NewService(dossier.Options{DB: db, Blobs: blobs, Afspraak: ag, Archief: bep, Logger: log})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	ret, err := retention.New(retention.Options{Dossier: svc, Bepaler: bep, Lijsten: lijsten, Logger: log})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return &env{tb: tb, dir: dir, dataDir: data, db: db, blobs: blobs, ag: ag, svc: svc, ret: ret, log: log}
+	return &env{Kit: k, tb: tb, dir: dir, dataDir: data, blobDir: blobDir, db: k.DB(), svc: k.Dossier, ret: k.Retention}
 }
 
-// doc is a document to add to a zaak.
-type doc struct {
-	iot, titel, naam string
-	content          []byte
-}
-
-// pdf returns deterministic content that DetectFormaat identifies as PDF 1.7 (fmt/276).
-func pdf(name string, size int) []byte {
-	head := "%PDF-1.7\n% " + name + "\n"
-	tail := "\n%%EOF\n"
-	body := bytes.Repeat([]byte(name+" "), max(1, (size-len(head)-len(tail))/(len(name)+1)+1))
-	b := append([]byte(head), body...)
-	if size > len(head)+len(tail) {
-		b = b[:size-len(tail)]
-	}
-	return append(b, tail...)
-}
-
-// closedZaak runs the seed scenario on a new zaak and closes it with resultaat: the gemeente
-// registers it with the application, the omgevingsdienst adds its advice and draft decision,
-// the gemeente records the besluit and the resultaat and delivers. extra documents go in phase 1
-// (gemeente). It returns the zaak's identificatie.
-func (e *env) closedZaak(resultaat string, extra ...doc) string {
-	e.tb.Helper()
-	ctx := context.Background()
-	z, err := e.svc.CreateZaak(ctx, gemeente, dossier.NieuweZaak{Zaaktype: zaaktypeOV,
-		Omschrijving: "Dakkapel Kerkstraat " + resultaat, Toelichting: "aanvraag via het omgevingsloket", Initiator: "J. Jansen"})
-	if err != nil {
-		e.tb.Fatal(err)
-	}
-	id := z.Identificatie
-	e.addDoc(gemeente, id, doc{"aanvraagformulier", "Aanvraag omgevingsvergunning", "aanvraag.pdf", pdf(id+" aanvraag", 3000)})
-	for _, d := range extra {
-		e.addDoc(gemeente, id, d)
-	}
-	e.status(gemeente, id, fase2)
-	e.status(omgevingsdienst, id, fase3)
-	e.addDoc(omgevingsdienst, id, doc{"adviesrapport", "Advies veiligheidsregio", "advies.pdf", pdf(id+" advies", 5000)})
-	e.addDoc(omgevingsdienst, id, doc{"ontwerpbesluit", "Ontwerpbesluit", "ontwerpbesluit.pdf", pdf(id+" ontwerp", 4000)})
-	e.status(omgevingsdienst, id, fase4)
-	besluittype := "omgevingsvergunning"
-	if resultaat == buitenBeh {
-		besluittype = "buiten behandeling stellen"
-	}
-	today := dossier.DatumIn(time.Now(), e.svc.Location())
-	if _, err := e.svc.AddBesluit(ctx, gemeente, id, dossier.NieuwBesluit{Besluittype: besluittype, Datum: &today, Ingangsdatum: &today}); err != nil {
-		e.tb.Fatal(err)
-	}
-	if _, err := e.svc.SetResultaat(ctx, gemeente, id, dossier.NieuwResultaat{Resultaattype: resultaat}); err != nil {
-		e.tb.Fatal(err)
-	}
-	e.status(gemeente, id, fase5)
-	return id
-}
-
-func (e *env) addDoc(a dossier.Actor, zaak string, d doc) *dossier.Document {
-	e.tb.Helper()
-	today := dossier.DatumIn(time.Now(), e.svc.Location())
-	out, err := e.svc.AddDocument(context.Background(), a, zaak, dossier.DocumentMetadata{Informatieobjecttype: d.iot, Titel: d.titel,
-		Auteur: "T. Ester", Creatiedatum: &today, Bestandsnaam: d.naam, Formaat: "application/pdf"}, bytes.NewReader(d.content))
-	if err != nil {
-		e.tb.Fatalf("add %s to %s: %v", d.naam, zaak, err)
-	}
-	return out
-}
-
-func (e *env) status(a dossier.Actor, zaak, st string) {
-	e.tb.Helper()
-	if _, err := e.svc.SetStatus(context.Background(), a, zaak, dossier.NieuweStatus{Statustype: st}); err != nil {
-		e.tb.Fatalf("status %s of %s: %v", st, zaak, err)
-	}
-}
-
-func (e *env) dossier(id string) *dossier.Dossier {
-	e.tb.Helper()
-	var d *dossier.Dossier
-	err := e.svc.Inzien(context.Background(), func(in *dossier.Inzage, _ *sqldb.Tx) error {
-		var err error
-		d, err = in.Dossier(context.Background(), id)
-		return err
-	})
-	if err != nil {
-		e.tb.Fatal(err)
-	}
-	return d
-}
-
+// zaak reads the zaak of a dossier.
 func (e *env) zaak(id string) *dossier.Zaak {
 	e.tb.Helper()
-	return &e.dossier(id).Zaak
-}
-
-func (e *env) audit(zaak string) []dossier.AuditEntry {
-	e.tb.Helper()
-	var out []dossier.AuditEntry
-	err := e.svc.Inzien(context.Background(), func(in *dossier.Inzage, _ *sqldb.Tx) error {
-		var err error
-		out, err = in.AuditTrail(context.Background(), zaak)
-		return err
-	})
-	if err != nil {
-		e.tb.Fatal(err)
-	}
-	return out
+	return &e.ReadDossier(id).Zaak
 }
 
 // audited counts the entries with action actie in the audit trail of zaak.
 func (e *env) audited(zaak, actie string) int {
 	e.tb.Helper()
 	n := 0
-	for _, entry := range e.audit(zaak) {
+	for _, entry := range e.AuditTrail(zaak) {
 		if entry.Actie == actie {
 			n++
 		}
@@ -213,12 +75,7 @@ func (e *env) audited(zaak, actie string) int {
 func (e *env) count(query string, args ...any) int {
 	e.tb.Helper()
 	var n int
-	err := e.db.View(context.Background(), func(tx *sqldb.Tx) error {
-		return tx.QueryRow(context.Background(), query, args...).Scan(&n)
-	})
-	if err != nil {
-		e.tb.Fatal(err)
-	}
+	e.scan(&n, query, args...)
 	return n
 }
 
@@ -226,28 +83,40 @@ func (e *env) count(query string, args ...any) int {
 func (e *env) str(query string, args ...any) string {
 	e.tb.Helper()
 	var v string
-	err := e.db.View(context.Background(), func(tx *sqldb.Tx) error {
-		return tx.QueryRow(context.Background(), query, args...).Scan(&v)
-	})
-	if err != nil {
-		e.tb.Fatal(err)
-	}
+	e.scan(&v, query, args...)
 	return v
 }
 
-// archiver builds an Archiver over env for tg, with retention's holds.
+// scan runs a query for one value and scans it into dst.
+func (e *env) scan(dst any, query string, args ...any) {
+	e.tb.Helper()
+	err := e.db.View(context.Background(), func(tx *sqldb.Tx) error {
+		return tx.QueryRow(context.Background(), query, args...).Scan(dst)
+	})
+	if err != nil {
+		e.tb.Fatalf("%s: %v", query, err)
+	}
+}
+
+// archiver builds an Archiver for tg (nil when a configure sets the Target) over env's data,
+// with retention's holds: the archiver of a daemon of its own, opened by the kit on the same
+// data directory and clock, as a CLI run next to the daemon is.
 func (e *env) archiver(tg target.Target, configure ...func(*archive.Options)) *archive.Archiver {
 	e.tb.Helper()
-	o := archive.Options{DB: e.db, Dossier: e.svc, Afspraak: e.ag, Target: fixed(tg), Holds: e.ret.Bevroren,
-		Workers: 4, Backoff: 10 * time.Millisecond, Logger: e.log}
-	for _, c := range configure {
-		c(&o)
-	}
-	a, err := archive.New(o)
-	if err != nil {
-		e.tb.Fatal(err)
-	}
-	return a
+	return e.archiverKit(tg, configure...).Archiver
+}
+
+// archiverKit is the daemon archiver builds, with its API on loopback.
+func (e *env) archiverKit(tg target.Target, configure ...func(*archive.Options)) *daemontest.Kit {
+	e.tb.Helper()
+	return daemontest.New(e.tb, daemontest.WithDir(e.dataDir), daemontest.WithClock(e.Clock), daemontest.WithOptions(func(o *daemon.Options) {
+		o.Tune.Archive = func(o *archive.Options) {
+			o.Target, o.Workers, o.Backoff = fixed(tg), 4, 10*time.Millisecond
+			for _, c := range configure {
+				c(o)
+			}
+		}
+	}))
 }
 
 // fixed opens an already opened target.

@@ -15,13 +15,14 @@ import (
 	"zaakarchief/archive"
 	"zaakarchief/archive/target"
 	"zaakarchief/archive/target/s3target/s3test"
+	"zaakarchief/cmd/zaakarchief/daemon/daemontest"
 	"zaakarchief/dossier"
 	"zaakarchief/dossier/sqldb"
 )
 
 func TestUnreachableEndpointFailsTheRunClearlyAndArchivesNothing(t *testing.T) {
 	e := newEnv(t)
-	zaak := e.closedZaak(geweigerd)
+	zaak := e.ClosedZaak(daemontest.Geweigerd)
 	srv := s3test.Start(t) // for its credentials
 	addr := s3test.ClosedAddr(t)
 	open := func(ctx context.Context) (target.Target, error) {
@@ -50,9 +51,9 @@ func TestUnreachableEndpointFailsTheRunClearlyAndArchivesNothing(t *testing.T) {
 
 func TestS3FaultsAreRetriedAndAZaakThatKeepsFailingIsReportedWithoutStoppingTheRun(t *testing.T) {
 	e := newEnv(t)
-	flaky := e.closedZaak(geweigerd)  // every request fails once (503), then works
-	cutOff := e.closedZaak(ingetrokk) // every first PUT's connection is cut
-	broken := e.closedZaak(buitenBeh) // every PUT fails
+	flaky := e.ClosedZaak(daemontest.Geweigerd)      // every request fails once (503), then works
+	cutOff := e.ClosedZaak(daemontest.Ingetrokken)   // every first PUT's connection is cut
+	broken := e.ClosedZaak(daemontest.BuitenBehandl) // every PUT fails
 	srv := s3test.Start(t)
 	px := newProxy(t, srv.Endpoint)
 	bucket := s3test.BucketName()

@@ -11,6 +11,7 @@ import (
 
 	"zaakarchief/archive"
 	"zaakarchief/archive/target"
+	"zaakarchief/cmd/zaakarchief/daemon/daemontest"
 	"zaakarchief/dossier"
 	"zaakarchief/retention"
 )
@@ -24,7 +25,7 @@ func TestRevaluedZaakIsDescribedAgainInItsPackage(t *testing.T) {
 	for _, back := range []string{"versitygw", "file"} {
 		t.Run(back, func(t *testing.T) {
 			e := newEnv(t)
-			zaak := e.closedZaak(geweigerd)
+			zaak := e.ClosedZaak(daemontest.Geweigerd)
 			tg, srv, bucket := backTarget(t, back)
 			a := e.archiver(tg)
 			ctx := context.Background()
@@ -53,7 +54,7 @@ func TestRevaluedZaakIsDescribedAgainInItsPackage(t *testing.T) {
 				before[k] = string(read(t, tg, k))
 			}
 
-			if _, err := e.ret.Override(ctx, recordmanager, zaak, retention.Overschrijving{
+			if _, err := e.ret.Override(ctx, daemontest.RecordmanagerActor, zaak, retention.Overschrijving{
 				Archiefnominatie: dossier.ArchiefnominatieBlijvend, Reden: "herwaardering: van cultuurhistorisch belang"}); err != nil {
 				t.Fatal(err)
 			}
@@ -149,13 +150,13 @@ func (c *cutTarget) Put(ctx context.Context, key string, r io.Reader, size int64
 // description as tampering; the next run finishes it, and the fixity check agrees again.
 func TestRevaluationCutOffHalfwayIsFinishedByTheNextRun(t *testing.T) {
 	e := newEnv(t)
-	zaak := e.closedZaak(geweigerd)
+	zaak := e.ClosedZaak(daemontest.Geweigerd)
 	tg, _, _ := backTarget(t, "versitygw")
 	ctx := context.Background()
 	if rep, err := e.archiver(tg).Run(ctx, nil); err != nil || rep.Pakketten != 1 {
 		t.Fatalf("first run: %v %+v", err, rep)
 	}
-	if _, err := e.ret.Override(ctx, recordmanager, zaak, retention.Overschrijving{
+	if _, err := e.ret.Override(ctx, daemontest.RecordmanagerActor, zaak, retention.Overschrijving{
 		Archiefnominatie: dossier.ArchiefnominatieBlijvend, Reden: "herwaardering"}); err != nil {
 		t.Fatal(err)
 	}

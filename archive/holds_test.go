@@ -10,13 +10,14 @@ import (
 	"zaakarchief/archive"
 	"zaakarchief/archive/target"
 	"zaakarchief/archive/target/s3target/s3test"
+	"zaakarchief/cmd/zaakarchief/daemon/daemontest"
 	"zaakarchief/dossier"
 	"zaakarchief/retention"
 )
 
 func TestObjectLockRefusesToDeleteAVernietigenPackageBeforeItsArchiefactiedatum(t *testing.T) {
 	e := newEnv(t)
-	zaak := e.closedZaak(geweigerd)
+	zaak := e.ClosedZaak(daemontest.Geweigerd)
 	srv := s3test.Start(t)
 	tg := s3Target(t, srv, srv.Endpoint, s3test.BucketName(), 0)
 	a := e.archiver(tg)
@@ -44,7 +45,7 @@ func TestObjectLockRefusesToDeleteAVernietigenPackageBeforeItsArchiefactiedatum(
 
 func TestVerwijderPakketDeletesAPackageWhoseLockHasEnded(t *testing.T) {
 	e := newEnv(t)
-	zaak := e.closedZaak(ingetrokk)
+	zaak := e.ClosedZaak(daemontest.Ingetrokken)
 	tg := fileTarget(t, "archief")
 	// Archived as if six years later: the one-year term has passed, so no lock is set.
 	later := func() time.Time { return time.Now().AddDate(6, 0, 0) }
@@ -72,15 +73,15 @@ func TestVerwijderPakketDeletesAPackageWhoseLockHasEnded(t *testing.T) {
 
 func TestLegalHoldFollowsTheHoldsInForce(t *testing.T) {
 	e := newEnv(t)
-	held := e.closedZaak(geweigerd)
-	free := e.closedZaak(buitenBeh)
+	held := e.ClosedZaak(daemontest.Geweigerd)
+	free := e.ClosedZaak(daemontest.BuitenBehandl)
 	srv := s3test.Start(t)
 	tg := s3Target(t, srv, srv.Endpoint, s3test.BucketName(), 0)
 	a := e.archiver(tg)
 	ctx := context.Background()
 
 	// A zaak held before it is archived is written with a legal hold.
-	h, err := e.ret.AddHold(ctx, recordmanager, retention.NieuweHold{Soort: retention.HoldJuridisch, Reden: "bezwaarprocedure", Zaak: held})
+	h, err := e.ret.AddHold(ctx, daemontest.RecordmanagerActor, retention.NieuweHold{Soort: retention.HoldJuridisch, Reden: "bezwaarprocedure", Zaak: held})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +92,7 @@ func TestLegalHoldFollowsTheHoldsInForce(t *testing.T) {
 	assertHold(t, tg, free, false)
 
 	// The hold ends: the next run clears the legal hold.
-	if _, err := e.ret.ReleaseHold(ctx, recordmanager, h.ID, "procedure afgerond"); err != nil {
+	if _, err := e.ret.ReleaseHold(ctx, daemontest.RecordmanagerActor, h.ID, "procedure afgerond"); err != nil {
 		t.Fatal(err)
 	}
 	rep, err := a.Run(ctx, nil)
@@ -101,7 +102,7 @@ func TestLegalHoldFollowsTheHoldsInForce(t *testing.T) {
 	assertHold(t, tg, held, false)
 
 	// A hold placed on an archived zaak: the next run sets the legal hold.
-	if _, err := e.ret.AddHold(ctx, recordmanager, retention.NieuweHold{Soort: retention.HoldWoo, Reden: "Woo-verzoek", Zaak: free}); err != nil {
+	if _, err := e.ret.AddHold(ctx, daemontest.RecordmanagerActor, retention.NieuweHold{Soort: retention.HoldWoo, Reden: "Woo-verzoek", Zaak: free}); err != nil {
 		t.Fatal(err)
 	}
 	rep, err = a.Run(ctx, nil)
@@ -156,7 +157,7 @@ func TestObjectLockFollowsALaterArchiefactiedatum(t *testing.T) {
 	for _, back := range []string{"versitygw", "file"} {
 		t.Run(back, func(t *testing.T) {
 			e := newEnv(t)
-			zaak := e.closedZaak(geweigerd)
+			zaak := e.ClosedZaak(daemontest.Geweigerd)
 			tg, _, _ := backTarget(t, back)
 			a := e.archiver(tg)
 			ctx := context.Background()
@@ -186,7 +187,7 @@ func TestObjectLockFollowsALaterArchiefactiedatum(t *testing.T) {
 			}
 			for _, c := range cases {
 				d := c.datum
-				if _, err := e.ret.Override(ctx, recordmanager, zaak, retention.Overschrijving{Archiefactiedatum: &d, Reden: "termijn herzien: " + c.name}); err != nil {
+				if _, err := e.ret.Override(ctx, daemontest.RecordmanagerActor, zaak, retention.Overschrijving{Archiefactiedatum: &d, Reden: "termijn herzien: " + c.name}); err != nil {
 					t.Fatalf("%s: override: %v", c.name, err)
 				}
 				rep, err := a.Run(ctx, nil)

@@ -4,20 +4,17 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/prometheus/client_golang/prometheus"
 	"go.yaml.in/yaml/v3"
 
 	"zaakarchief/archive"
+	"zaakarchief/cmd/zaakarchief/daemon/daemontest"
 	"zaakarchief/dossier"
 	"zaakarchief/dossier/httpapi"
-	"zaakarchief/server"
 )
 
 // systeem is the actor the tests read the archive as.
@@ -25,36 +22,18 @@ var systeem = dossier.Actor{Rol: dossier.RolSysteem}
 
 func TestAPIShowsRunsAndPackagesToRecordmanagerArchivarisAndAuditorOnly(t *testing.T) {
 	e := newEnv(t)
-	zaak := e.closedZaak(geweigerd)
+	zaak := e.ClosedZaak(daemontest.Geweigerd)
 	tg := fileTarget(t, "archief")
-	a := e.archiver(tg)
+	k := e.archiverKit(tg)
+	a := k.Archiver
 	ctx := context.Background()
 	if _, err := a.Run(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
-	srv := server.New(e.svc, prometheus.NewRegistry(), e.log)
-	srv.Mount(httpapi.New(e.svc, e.log).Routes(), a.Routes())
-	hs := httptest.NewServer(srv)
-	defer hs.Close()
-	tok := func(org, rol string) string {
-		_, secret, err := e.svc.CreateToken(ctx, org, rol, "test")
-		if err != nil {
-			t.Fatal(err)
-		}
-		return secret
-	}
+	tok := k.Token
 	get := func(tok, path string) (int, []byte) {
-		req, _ := http.NewRequest(http.MethodGet, hs.URL+path, nil)
-		if tok != "" {
-			req.Header.Set("Authorization", "Bearer "+tok)
-		}
-		res, err := hs.Client().Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		return res.StatusCode, b
+		r := k.Client(tok).Get(path)
+		return r.Code, r.Body
 	}
 
 	for _, rol := range []string{dossier.RolRecordmanager, dossier.RolArchivaris, dossier.RolAuditor} {
@@ -100,7 +79,7 @@ func TestAPIShowsRunsAndPackagesToRecordmanagerArchivarisAndAuditorOnly(t *testi
 	if err := yaml.Unmarshal(httpapi.OpenAPI, &doc); err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range srv.Routes() {
+	for _, r := range k.Server.Routes() {
 		if !strings.Contains(r, "archief") && !strings.HasSuffix(r, "/pakket") {
 			continue
 		}
@@ -123,14 +102,14 @@ func TestAPIShowsRunsAndPackagesToRecordmanagerArchivarisAndAuditorOnly(t *testi
 			}
 		}
 	}
-	if !slices.Contains(srv.Routes(), "GET /api/v1/archief/runs") {
+	if !slices.Contains(k.Server.Routes(), "GET /api/v1/archief/runs") {
 		t.Error("runs route not registered")
 	}
 }
 
 func TestRunsAndPakketDecideWhoMayRead(t *testing.T) {
 	e := newEnv(t)
-	zaak := e.closedZaak(geweigerd)
+	zaak := e.ClosedZaak(daemontest.Geweigerd)
 	a := e.archiver(fileTarget(t, "archief"))
 	ctx := context.Background()
 	if _, err := a.Run(ctx, nil); err != nil {

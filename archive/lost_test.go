@@ -13,6 +13,7 @@ import (
 	"zaakarchief/archive"
 	"zaakarchief/archive/target"
 	"zaakarchief/archive/target/s3target/s3test"
+	"zaakarchief/cmd/zaakarchief/daemon/daemontest"
 	"zaakarchief/dossier"
 )
 
@@ -60,7 +61,7 @@ func TestObjectLostBeforeTheReadBackIsWrittenAgain(t *testing.T) {
 	for _, back := range []string{"versitygw", "file"} {
 		t.Run(back, func(t *testing.T) {
 			e := newEnv(t)
-			zaak := e.closedZaak(geweigerd)
+			zaak := e.ClosedZaak(daemontest.Geweigerd)
 			ctx := context.Background()
 			var tg target.Target
 			var dataPath func(string) string

@@ -10,12 +10,13 @@ import (
 	"zaakarchief/archive"
 	"zaakarchief/archive/target"
 	"zaakarchief/archive/target/s3target/s3test"
+	"zaakarchief/cmd/zaakarchief/daemon/daemontest"
 )
 
 // pdfa returns a PDF of size bytes whose XMP claims PDF/A part and conformance at byte at:
 // what a run can only tell from every byte of the file.
 func pdfa(name string, size, at int, part, conformance string) []byte {
-	b := pdf(name, size)
+	b := daemontest.PDF(name, size)
 	claim := fmt.Sprintf(`<rdf:Description xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/" pdfaid:part="%s" pdfaid:conformance="%s"/>`, part, conformance)
 	copy(b[at:], claim)
 	return b
@@ -27,13 +28,13 @@ func pdfa(name string, size, at int, part, conformance string) []byte {
 // sidecars are the ones an export shows, which identifies the formats by reading the files.
 func TestPDFADocumentsAreIdentifiedAsTheyAreWritten(t *testing.T) {
 	docs := []struct {
-		doc  doc
+		doc  daemontest.Document
 		puid string
 	}{
-		{doc{"bijlage", "Situatietekening", "situatie.pdf", pdfa("situatie", 300<<10, 250<<10, "2", "B")}, "fmt/477"},
-		{doc{"bijlage", "Welstandsadvies", "welstand.pdf", pdfa("welstand", 5000, 20, "1", "A")}, "fmt/95"},
-		{doc{"bijlage", "Constructieberekening", "constructie.pdf", pdfa("constructie", 11<<20, 11<<20-300, "3", "U")}, "fmt/481"},
-		{doc{"bijlage", "Foto", "foto.pdf", pdf("foto", 70<<10)}, "fmt/276"},
+		{daemontest.Document{Informatieobjecttype: "bijlage", Titel: "Situatietekening", Bestandsnaam: "situatie.pdf", Content: pdfa("situatie", 300<<10, 250<<10, "2", "B")}, "fmt/477"},
+		{daemontest.Document{Informatieobjecttype: "bijlage", Titel: "Welstandsadvies", Bestandsnaam: "welstand.pdf", Content: pdfa("welstand", 5000, 20, "1", "A")}, "fmt/95"},
+		{daemontest.Document{Informatieobjecttype: "bijlage", Titel: "Constructieberekening", Bestandsnaam: "constructie.pdf", Content: pdfa("constructie", 11<<20, 11<<20-300, "3", "U")}, "fmt/481"},
+		{daemontest.Document{Informatieobjecttype: "bijlage", Titel: "Foto", Bestandsnaam: "foto.pdf", Content: daemontest.PDF("foto", 70<<10)}, "fmt/276"},
 	}
 	srv := s3test.Start(t)
 	targets := []struct {
@@ -53,11 +54,11 @@ func TestPDFADocumentsAreIdentifiedAsTheyAreWritten(t *testing.T) {
 	for _, tc := range targets {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t)
-			var extra []doc
+			var extra []daemontest.Document
 			for _, d := range docs {
 				extra = append(extra, d.doc)
 			}
-			zaak := e.closedZaak(geweigerd, extra...)
+			zaak := e.ClosedZaak(daemontest.Geweigerd, extra...)
 			tg := tc.tg(t)
 			a := e.archiver(tg, func(o *archive.Options) { o.PartSize = 5 << 20 })
 			rep, err := a.Run(context.Background(), nil)
@@ -66,12 +67,12 @@ func TestPDFADocumentsAreIdentifiedAsTheyAreWritten(t *testing.T) {
 			}
 			checkPackage(t, tg, zaak)
 			validateXML(t, tg)
-			export, err := a.MDTO(context.Background(), e.dossier(zaak))
+			export, err := a.MDTO(context.Background(), e.ReadDossier(zaak))
 			if err != nil {
 				t.Fatal(err)
 			}
 			for _, d := range docs {
-				rel := sipRel(zaak) + "/" + strings.ReplaceAll(d.doc.titel, " ", "_") + "/" + d.doc.naam + ".bestand.mdto.xml"
+				rel := sipRel(zaak) + "/" + strings.ReplaceAll(d.doc.Titel, " ", "_") + "/" + d.doc.Bestandsnaam + ".bestand.mdto.xml"
 				b := read(t, tg, zaak+"/"+rel)
 				if got := xmlDoc(t, b).FindElement("bestand/bestandsformaat/begripCode"); got == nil || got.Text() != d.puid {
 					t.Errorf("%s: bestandsformaat %v, want %s", rel, got, d.puid)

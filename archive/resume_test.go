@@ -17,6 +17,7 @@ import (
 	"zaakarchief/archive"
 	"zaakarchief/archive/target"
 	"zaakarchief/archive/target/s3target/s3test"
+	"zaakarchief/cmd/zaakarchief/daemon/daemontest"
 	"zaakarchief/dossier"
 )
 
@@ -59,15 +60,15 @@ func zaakarchiefBinary(t *testing.T) string {
 // manyZaken closes n zaken, each with extra documents, and returns them.
 func (e *env) manyZaken(n, extra int) []string {
 	e.tb.Helper()
-	results := []string{geweigerd, ingetrokk, buitenBeh, verleend}
+	results := []string{daemontest.Geweigerd, daemontest.Ingetrokken, daemontest.BuitenBehandl, daemontest.Verleend}
 	var out []string
 	for i := range n {
-		var docs []doc
+		var docs []daemontest.Document
 		for j := range extra {
 			name := fmt.Sprintf("bijlage-%d-%d", i, j)
-			docs = append(docs, doc{"bijlage", fmt.Sprintf("Bijlage %d", j+1), name + ".pdf", pdf(name, 20_000+j*5000)})
+			docs = append(docs, daemontest.Document{Informatieobjecttype: "bijlage", Titel: fmt.Sprintf("Bijlage %d", j+1), Bestandsnaam: name + ".pdf", Content: daemontest.PDF(name, 20_000+j*5000)})
 		}
-		out = append(out, e.closedZaak(results[i%len(results)], docs...))
+		out = append(out, e.ClosedZaak(results[i%len(results)], docs...))
 	}
 	return out
 }

@@ -21,6 +21,7 @@ import (
 	"zaakarchief/archive"
 	"zaakarchief/archive/target"
 	"zaakarchief/archive/target/s3target/s3test"
+	"zaakarchief/cmd/zaakarchief/daemon/daemontest"
 	"zaakarchief/dossier"
 	"zaakarchief/retention"
 )
@@ -34,12 +35,12 @@ type seed struct {
 func (e *env) seed() seed {
 	e.tb.Helper()
 	var s seed
-	s.verleend = e.closedZaak(verleend)
-	s.geweigerd = e.closedZaak(geweigerd, doc{"bijlage", "Bouwtekening gevel", "gevel.pdf", pdf("gevel", 2000)},
-		doc{"bijlage", "Bouwtekening gevel", "gevel-2.pdf", pdf("gevel twee", 2100)})
-	s.ingetrokken = e.closedZaak(ingetrokk)
-	s.buiten = e.closedZaak(buitenBeh)
-	z, err := e.svc.CreateZaak(context.Background(), gemeente, dossier.NieuweZaak{Zaaktype: zaaktypeOV, Omschrijving: "Nog open"})
+	s.verleend = e.ClosedZaak(daemontest.Verleend)
+	s.geweigerd = e.ClosedZaak(daemontest.Geweigerd, daemontest.Document{Informatieobjecttype: "bijlage", Titel: "Bouwtekening gevel", Bestandsnaam: "gevel.pdf", Content: daemontest.PDF("gevel", 2000)},
+		daemontest.Document{Informatieobjecttype: "bijlage", Titel: "Bouwtekening gevel", Bestandsnaam: "gevel-2.pdf", Content: daemontest.PDF("gevel twee", 2100)})
+	s.ingetrokken = e.ClosedZaak(daemontest.Ingetrokken)
+	s.buiten = e.ClosedZaak(daemontest.BuitenBehandl)
+	z, err := e.svc.CreateZaak(context.Background(), daemontest.GemeenteActor, dossier.NieuweZaak{Zaaktype: daemontest.Zaaktype, Omschrijving: "Nog open"})
 	if err != nil {
 		e.tb.Fatal(err)
 	}
@@ -47,7 +48,7 @@ func (e *env) seed() seed {
 	noise := make([]byte, 4096)
 	r := rand.NewChaCha8([32]byte{1})
 	r.Read(noise)
-	s.onbekend = e.closedZaak(geweigerd, doc{"bijlage", "Meetgegevens", "meting.pdf", noise})
+	s.onbekend = e.ClosedZaak(daemontest.Geweigerd, daemontest.Document{Informatieobjecttype: "bijlage", Titel: "Meetgegevens", Bestandsnaam: "meting.pdf", Content: noise})
 	return s
 }
 
@@ -138,7 +139,7 @@ func TestRunArchivesClosedZakenToADirectoryAsMDTOPackagesThatValidate(t *testing
 	}
 
 	// Archived: the documents are gearchiveerd and the dossier refuses changes.
-	dos, err := e.svc.Dossier(ctx, gemeente, s.geweigerd)
+	dos, err := e.svc.Dossier(ctx, daemontest.GemeenteActor, s.geweigerd)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,13 +149,13 @@ func TestRunArchivesClosedZakenToADirectoryAsMDTOPackagesThatValidate(t *testing
 		}
 	}
 	today := dossier.DatumIn(time.Now(), loc)
-	_, err = e.svc.AddDocument(ctx, gemeente, s.geweigerd, dossier.DocumentMetadata{Informatieobjecttype: "verzendbrief", Titel: "Late brief",
+	_, err = e.svc.AddDocument(ctx, daemontest.GemeenteActor, s.geweigerd, dossier.DocumentMetadata{Informatieobjecttype: "verzendbrief", Titel: "Late brief",
 		Auteur: "x", Creatiedatum: &today, Bestandsnaam: "brief.pdf"}, strings.NewReader("%PDF-1.7\n%%EOF\n"))
 	if !errors.Is(err, dossier.ErrConflict) {
 		t.Errorf("document added to an archived zaak: %v", err)
 	}
 	var audited bool
-	for _, entry := range e.audit(s.geweigerd) {
+	for _, entry := range e.AuditTrail(s.geweigerd) {
 		if entry.Actie == "archiefstatus.gezet" && strings.Contains(string(entry.Details), `"manifestSha256"`) {
 			audited = true
 		}
@@ -369,7 +370,7 @@ func TestRunArchivesToVersityGWWithVerifiedChecksumsAndOneVersionPerObject(t *te
 func TestMultipartDocumentsAreReadBackAndHashedAfterTheirPackage(t *testing.T) {
 	e := newEnv(t)
 	big := benchContent(42, 11<<20) // three parts of 5 MiB
-	zaak := e.closedZaak(geweigerd, doc{"bijlage", "Bouwtekeningen", "tekeningen.pdf", big})
+	zaak := e.ClosedZaak(daemontest.Geweigerd, daemontest.Document{Informatieobjecttype: "bijlage", Titel: "Bouwtekeningen", Bestandsnaam: "tekeningen.pdf", Content: big})
 	srv := s3test.Start(t)
 	px := newProxy(t, srv.Endpoint)
 	var gets atomic.Int64

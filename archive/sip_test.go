@@ -19,6 +19,7 @@ import (
 
 	"zaakarchief/archive"
 	"zaakarchief/archive/sipcheck"
+	"zaakarchief/cmd/zaakarchief/daemon/daemontest"
 	"zaakarchief/dossier"
 	"zaakarchief/dossier/sqldb"
 	"zaakarchief/retention"
@@ -81,25 +82,25 @@ func (e *env) generatedZaak(i int) string {
 	ctx := context.Background()
 	omschrijving := fmt.Sprintf("Zaak %d: %s", i, titels[i%len(titels)])
 	omschrijving = string([]rune(omschrijving)[:min(80, utf8.RuneCountInString(omschrijving))])
-	z, err := e.svc.CreateZaak(ctx, gemeente, dossier.NieuweZaak{Zaaktype: zaaktypeOV, Omschrijving: omschrijving})
+	z, err := e.svc.CreateZaak(ctx, daemontest.GemeenteActor, dossier.NieuweZaak{Zaaktype: daemontest.Zaaktype, Omschrijving: omschrijving})
 	if err != nil {
 		e.tb.Fatal(err)
 	}
 	for j := 0; j < 1+i%4; j++ {
 		k := (i + 3*j) % len(titels)
-		e.addDoc(gemeente, z.Identificatie, doc{"bijlage", titels[k], namen[(k+j)%len(namen)], pdf(fmt.Sprintf("%d-%d", i, j), 600+i%7*100)})
+		e.AddDocument(daemontest.GemeenteActor, z.Identificatie, daemontest.Document{Informatieobjecttype: "bijlage", Titel: titels[k], Bestandsnaam: namen[(k+j)%len(namen)], Content: daemontest.PDF(fmt.Sprintf("%d-%d", i, j), 600+i%7*100)})
 	}
-	e.status(gemeente, z.Identificatie, fase2)
-	e.status(omgevingsdienst, z.Identificatie, fase3)
-	e.status(omgevingsdienst, z.Identificatie, fase4)
-	resultaat := geweigerd
+	e.SetStatus(daemontest.GemeenteActor, z.Identificatie, daemontest.Fase2)
+	e.SetStatus(daemontest.OmgevingsdienstActor, z.Identificatie, daemontest.Fase3)
+	e.SetStatus(daemontest.OmgevingsdienstActor, z.Identificatie, daemontest.Fase4)
+	resultaat := daemontest.Geweigerd
 	if i%3 == 0 {
-		resultaat = verleend
+		resultaat = daemontest.Verleend
 	}
-	if _, err := e.svc.SetResultaat(ctx, gemeente, z.Identificatie, dossier.NieuwResultaat{Resultaattype: resultaat}); err != nil {
+	if _, err := e.svc.SetResultaat(ctx, daemontest.GemeenteActor, z.Identificatie, dossier.NieuwResultaat{Resultaattype: resultaat}); err != nil {
 		e.tb.Fatal(err)
 	}
-	e.status(gemeente, z.Identificatie, fase5)
+	e.SetStatus(daemontest.GemeenteActor, z.Identificatie, daemontest.Fase5)
 	return z.Identificatie
 }
 
@@ -140,7 +141,7 @@ func TestGeneratedZakenWithAwkwardNamesPassEveryEDepotCheck(t *testing.T) {
 func TestRunRefusesAPackageWithAPasswordProtectedPDF(t *testing.T) {
 	e := newEnv(t)
 	locked := []byte("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R /Encrypt 2 0 R >>\n%%EOF\n")
-	zaak := e.closedZaak(geweigerd, doc{"bijlage", "Beveiligde bijlage", "beveiligd.pdf", locked})
+	zaak := e.ClosedZaak(daemontest.Geweigerd, daemontest.Document{Informatieobjecttype: "bijlage", Titel: "Beveiligde bijlage", Bestandsnaam: "beveiligd.pdf", Content: locked})
 	tg := fileTarget(t, "archief")
 	rep, err := e.archiver(tg).Run(context.Background(), nil)
 	if err != nil {
@@ -173,7 +174,7 @@ func TestTransferRefusesAPackageThatFailsTheEDepotChecks(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t)
-			zaak := e.closedZaak(verleend)
+			zaak := e.ClosedZaak(daemontest.Verleend)
 			tg := fileTarget(t, "archief")
 			edepot := fileTarget(t, "edepot")
 			ctx := context.Background()
@@ -213,8 +214,8 @@ func TestTransferRefusesAPackageThatFailsTheEDepotChecks(t *testing.T) {
 
 func TestTransferWritesTheVerklaringVanOverbrengingAndTheEDepotCopyPassesEveryCheck(t *testing.T) {
 	e := newEnv(t)
-	zaak := e.closedZaak(verleend)
-	tijdelijk := e.closedZaak(geweigerd)
+	zaak := e.ClosedZaak(daemontest.Verleend)
+	tijdelijk := e.ClosedZaak(daemontest.Geweigerd)
 	tg := fileTarget(t, "archief")
 	edepot := fileTarget(t, "edepot")
 	ctx := context.Background()
@@ -239,7 +240,7 @@ func TestTransferWritesTheVerklaringVanOverbrengingAndTheEDepotCopyPassesEveryCh
 		t.Fatal(err)
 	}
 	if vo.Aantal != 1 || len(vo.Zaken) != 1 || vo.Zaken[0].Identificatie != zaak || vo.Zaken[0].Manifest.SHA256 != p.ManifestSHA256 ||
-		len(vo.Series) != 1 || vo.Series[0].Zaaktype != zaaktypeOV || vo.Series[0].Aantal != 1 ||
+		len(vo.Series) != 1 || vo.Series[0].Zaaktype != daemontest.Zaaktype || vo.Series[0].Aantal != 1 ||
 		len(vo.Zorgdragers) != 1 || vo.Zorgdragers[0].RSIN != "002220647" || vo.Naar != edepot.URL() || vo.Objecten != len(p.Manifest.Objecten)+2 {
 		t.Errorf("verklaring: %s", v.JSON)
 	}

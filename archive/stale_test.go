@@ -10,6 +10,7 @@ import (
 
 	"zaakarchief/archive"
 	"zaakarchief/archive/target"
+	"zaakarchief/cmd/zaakarchief/daemon/daemontest"
 	"zaakarchief/dossier"
 	"zaakarchief/retention"
 )
@@ -37,13 +38,13 @@ func TestDossierChangedWhileItsPackageIsWrittenIsPackagedAgain(t *testing.T) {
 	for _, back := range []string{"versitygw", "file"} {
 		t.Run(back, func(t *testing.T) {
 			e := newEnv(t)
-			zaak := e.closedZaak(geweigerd)
+			zaak := e.ClosedZaak(daemontest.Geweigerd)
 			tg, _, _ := backTarget(t, back)
 			ctx := context.Background()
 			oud := *e.zaak(zaak).Archief.Archiefactiedatum
 			nieuw := dossier.DatumIn(oud.Time().AddDate(3, 0, 0), time.UTC)
 			hooked := &hookTarget{Target: tg, prefix: zaak + "/", hook: func() {
-				if _, err := e.ret.Override(ctx, recordmanager, zaak, retention.Overschrijving{Archiefactiedatum: &nieuw, Reden: "termijn herzien"}); err != nil {
+				if _, err := e.ret.Override(ctx, daemontest.RecordmanagerActor, zaak, retention.Overschrijving{Archiefactiedatum: &nieuw, Reden: "termijn herzien"}); err != nil {
 					t.Errorf("override while the package is written: %v", err)
 				}
 			}}

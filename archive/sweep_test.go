@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"zaakarchief/archive/target/filetarget"
+	"zaakarchief/cmd/zaakarchief/daemon/daemontest"
 )
 
 // An archive run that was killed between writing a temporary file and renaming it leaves
@@ -17,7 +18,7 @@ import (
 // margin and archives as usual.
 func TestRunSweepsWhatAKilledRunLeftInTheTarget(t *testing.T) {
 	e := newEnv(t)
-	zaak := e.closedZaak(verleend)
+	zaak := e.ClosedZaak(daemontest.Verleend)
 	tg := fileTarget(t, "archief")
 	root := tg.(*filetarget.Target).Root()
 	old := time.Now().Add(-3 * time.Hour)

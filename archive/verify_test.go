@@ -14,6 +14,7 @@ import (
 	"zaakarchief/archive"
 	"zaakarchief/archive/target"
 	"zaakarchief/archive/target/s3target/s3test"
+	"zaakarchief/cmd/zaakarchief/daemon/daemontest"
 	"zaakarchief/dossier"
 	"zaakarchief/retention"
 )
@@ -102,7 +103,7 @@ func TestVerifyFindsTamperedAndMissingObjectsAndKeepsThemInTheAuditTrail(t *test
 	}
 	for _, zaak := range []string{s.geweigerd, s.buiten} {
 		var n int
-		for _, entry := range e.audit(zaak) {
+		for _, entry := range e.AuditTrail(zaak) {
 			if entry.Actie == "archief.fixity.afwijking" {
 				n++
 				var d struct{ Afwijking archive.Afwijking }
@@ -141,15 +142,15 @@ func TestVerifyFindsTamperedAndMissingObjectsAndKeepsThemInTheAuditTrail(t *test
 
 func TestTransferMovesDuePermanentPackagesToTheEDepotAndMarksThemOvergedragen(t *testing.T) {
 	e := newEnv(t)
-	due := e.closedZaak(verleend)
-	held := e.closedZaak(verleend)
-	tijdelijk := e.closedZaak(geweigerd)
+	due := e.ClosedZaak(daemontest.Verleend)
+	held := e.ClosedZaak(daemontest.Verleend)
+	tijdelijk := e.ClosedZaak(daemontest.Geweigerd)
 	srv := s3test.Start(t)
 	bucket := s3test.BucketName()
 	tg := s3Target(t, srv, srv.Endpoint, bucket, 0)
 	edepot := s3Target(t, srv, srv.Endpoint, s3test.BucketName(), 0)
 	ctx := context.Background()
-	if _, err := e.ret.AddHold(ctx, recordmanager, retention.NieuweHold{Soort: retention.HoldAudit, Reden: "audit", Zaak: held}); err != nil {
+	if _, err := e.ret.AddHold(ctx, daemontest.RecordmanagerActor, retention.NieuweHold{Soort: retention.HoldAudit, Reden: "audit", Zaak: held}); err != nil {
 		t.Fatal(err)
 	}
 	// Transfer on the brondatum itself, so that the zaken closed today are due.

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"zaakarchief/cmd/zaakarchief/daemon/daemontest"
 	"zaakarchief/dossier"
 	"zaakarchief/export"
 )
@@ -20,10 +21,10 @@ func TestExportManyWritesOneZipPerZaakAndAnOverallIndex(t *testing.T) {
 	a := s.scenario(zaakOpts{omschrijving: "Eerste"})
 	b := s.scenario(zaakOpts{omschrijving: "Tweede", open: true})
 	geheim := s.scenario(zaakOpts{omschrijving: "Geheim", open: true, extra: []doc{
-		{iot: "adviesrapport", titel: "Geheim advies", naam: "g.pdf", vertrouwelijk: "geheim", content: pdf("geheim", 3)}}})
+		{iot: "adviesrapport", titel: "Geheim advies", naam: "g.pdf", vertrouwelijk: "geheim", content: daemontest.PDF("geheim", 37)}}})
 	dir := filepath.Join(t.TempDir(), "out")
 	var log bytes.Buffer
-	r, err := s.exp.ExportMany(context.Background(), auditor, export.Selectie{Zaaktype: zaaktypeOV}, dir, export.NewProgress(&log, false))
+	r, err := s.exp.ExportMany(context.Background(), daemontest.AuditorActor, export.Selectie{Zaaktype: daemontest.Zaaktype}, dir, export.NewProgress(&log, false))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,20 +83,20 @@ func TestExportManySelectsZakenByStartdatum(t *testing.T) {
 	s := newStack(t, nil)
 	z := s.scenario(zaakOpts{open: true}) // startdatum 2026-01-05
 	van, tot := dossier.DatumVan(2026, 1, 6), dossier.DatumVan(2026, 12, 31)
-	r, err := s.exp.ExportMany(context.Background(), auditor, export.Selectie{Zaaktype: zaaktypeOV, Van: &van, Tot: &tot}, t.TempDir(), nil)
+	r, err := s.exp.ExportMany(context.Background(), daemontest.AuditorActor, export.Selectie{Zaaktype: daemontest.Zaaktype, Van: &van, Tot: &tot}, t.TempDir(), nil)
 	if err != nil || len(r.Items) != 0 {
 		t.Fatalf("zaak started before from: %+v %v", r, err)
 	}
 	van = dossier.DatumVan(2026, 1, 5)
-	r, err = s.exp.ExportMany(context.Background(), auditor, export.Selectie{Zaaktype: zaaktypeOV, Van: &van, Tot: &van}, t.TempDir(), nil)
+	r, err = s.exp.ExportMany(context.Background(), daemontest.AuditorActor, export.Selectie{Zaaktype: daemontest.Zaaktype, Van: &van, Tot: &van}, t.TempDir(), nil)
 	if err != nil || len(r.Items) != 1 || r.Items[0].Zaak != z {
 		t.Fatalf("zaak started on from = to: %+v %v", r, err)
 	}
-	_, err = s.exp.ExportMany(context.Background(), auditor, export.Selectie{Zaaktype: "kapvergunning"}, t.TempDir(), nil)
+	_, err = s.exp.ExportMany(context.Background(), daemontest.AuditorActor, export.Selectie{Zaaktype: "kapvergunning"}, t.TempDir(), nil)
 	if !errors.Is(err, dossier.ErrInvalid) {
 		t.Errorf("unknown zaaktype: %v", err)
 	}
-	_, err = s.exp.ExportMany(context.Background(), auditor, export.Selectie{Vernietigingslijst: "VL-bestaat-niet"}, t.TempDir(), nil)
+	_, err = s.exp.ExportMany(context.Background(), daemontest.AuditorActor, export.Selectie{Vernietigingslijst: "VL-bestaat-niet"}, t.TempDir(), nil)
 	if !errors.Is(err, dossier.ErrNotFound) {
 		t.Errorf("unknown list: %v", err)
 	}

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"zaakarchief/cmd/zaakarchief/daemon/daemontest"
 	"zaakarchief/dossier"
 )
 
@@ -130,25 +131,25 @@ func BenchmarkExport1000Documents(b *testing.B) {
 	s := newStack(b, nil)
 	ctx := context.Background()
 	start := dossier.DatumVan(2026, 1, 5)
-	z, err := s.svc.CreateZaak(ctx, gemeente, dossier.NieuweZaak{Zaaktype: zaaktypeOV, Omschrijving: "Benchmark", Startdatum: &start})
+	z, err := s.svc.CreateZaak(ctx, daemontest.GemeenteActor, dossier.NieuweZaak{Zaaktype: daemontest.Zaaktype, Omschrijving: "Benchmark", Startdatum: &start})
 	s.must(err)
-	s.status(gemeente, z.Identificatie, fase2)
-	s.status(ods, z.Identificatie, fase3)
+	s.SetStatus(daemontest.GemeenteActor, z.Identificatie, daemontest.Fase2)
+	s.SetStatus(daemontest.OmgevingsdienstActor, z.Identificatie, daemontest.Fase3)
 	rng := rand.NewChaCha8([32]byte{1})
 	size := total / int64(docs)
 	for i := range docs {
-		s.upload(ods, z.Identificatie, doc{iot: "adviesrapport", titel: fmt.Sprintf("Advies %d", i), naam: fmt.Sprintf("advies-%d.pdf", i),
+		s.upload(daemontest.OmgevingsdienstActor, z.Identificatie, doc{iot: "adviesrapport", titel: fmt.Sprintf("Advies %d", i), naam: fmt.Sprintf("advies-%d.pdf", i),
 			content: readAll(b, &pseudoPDF{rng: rng, left: size, head: []byte("%PDF-1.7\n")})})
 	}
 	// The same files, under the same names, for zip -r: hard links to the blobs, no copies.
 	out := b.TempDir()
-	first, _ := s.exportFile(recman, z.Identificatie)
+	first, _ := s.exportFile(daemontest.RecordmanagerActor, z.Identificatie)
 	tree := filepath.Join(b.TempDir(), "tree")
 	bySHA := map[string]string{} // sha256 -> path in the bag, from the export's own manifest
 	for p, sum := range readBag(b, first, "manifest-sha256.txt").manifest(b, "manifest-sha256.txt") {
 		bySHA[sum] = p
 	}
-	for _, doc := range s.dossier(z.Identificatie).Documenten {
+	for _, doc := range s.ReadDossier(z.Identificatie).Documenten {
 		dst := filepath.Join(tree, filepath.FromSlash(bySHA[doc.SHA256]))
 		s.must(os.MkdirAll(filepath.Dir(dst), 0o750))
 		s.must(os.Link(filepath.Join(s.blobDir, doc.SHA256[:2], doc.SHA256), dst))
@@ -166,7 +167,7 @@ func BenchmarkExport1000Documents(b *testing.B) {
 		resetPeakRSS()
 		sampler := startSampler()
 		t0 := time.Now()
-		if _, err := s.exp.ExportFile(ctx, recman, z.Identificatie, dst); err != nil {
+		if _, err := s.exp.ExportFile(ctx, daemontest.RecordmanagerActor, z.Identificatie, dst); err != nil {
 			b.Fatal(err)
 		}
 		ours += time.Since(t0)

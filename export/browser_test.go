@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"zaakarchief/cmd/zaakarchief/daemon/daemontest"
 )
 
 // chromium returns the path of a Chromium binary, skipping (or failing under CI) without one.
@@ -78,7 +79,7 @@ func TestIndexHTMLOpensOfflineInChromiumWithPhasesAndDocuments(t *testing.T) {
 	bin := chromium(t)
 	s := newStack(t, nil)
 	zaak := s.scenario(zaakOpts{})
-	path, _ := s.exportFile(auditor, zaak)
+	path, _ := s.exportFile(daemontest.AuditorActor, zaak)
 	dir := t.TempDir()
 	unzip(t, path, dir)
 	index := filepath.Join(dir, zaak, "index.html")
@@ -158,7 +159,7 @@ func TestManifestsCheckWithSha256sumOnTheExtractedBag(t *testing.T) {
 	}
 	s := newStack(t, nil)
 	zaak := s.scenario(zaakOpts{})
-	path, _ := s.exportFile(auditor, zaak)
+	path, _ := s.exportFile(daemontest.AuditorActor, zaak)
 	dir := t.TempDir()
 	unzip(t, path, dir)
 	for _, m := range []string{"manifest-sha256.txt", "tagmanifest-sha256.txt"} {

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"zaakarchief/cmd/zaakarchief/daemon/daemontest"
 	"zaakarchief/dossier"
 	"zaakarchief/export"
 )
@@ -20,8 +21,8 @@ import (
 func TestExportHoldsEveryDocumentUnderReadableNamesInABagItBag(t *testing.T) {
 	s := newStack(t, nil)
 	zaak := s.scenario(zaakOpts{})
-	d := s.dossier(zaak)
-	path, res := s.exportFile(auditor, zaak)
+	d := s.ReadDossier(zaak)
+	path, res := s.exportFile(daemontest.AuditorActor, zaak)
 	b := readBag(t, path)
 
 	if b.root != zaak {
@@ -68,7 +69,7 @@ func TestExportHoldsEveryDocumentUnderReadableNamesInABagItBag(t *testing.T) {
 	info := b.fields("bag-info.txt")
 	for label, want := range map[string]string{
 		"Source-Organization": "Gemeente Voorbeeldstad", "External-Identifier": zaak, "Zaak-Identificatie": zaak,
-		"Export-Rol": "auditor", "Export-Token": "t-auditor", "Export-Organisatie": "Gemeente Voorbeeldstad (gemeente)",
+		"Export-Rol": "auditor", "Export-Token": daemontest.AuditorActor.TokenID, "Export-Organisatie": "Gemeente Voorbeeldstad (gemeente)",
 		"Export-Id": res.ExportID,
 	} {
 		if info[label] != want {
@@ -119,7 +120,7 @@ func TestExportHoldsEveryDocumentUnderReadableNamesInABagItBag(t *testing.T) {
 func TestExportStoresCompressedFormatsAndDeflatesText(t *testing.T) {
 	s := newStack(t, nil)
 	zaak := s.scenario(zaakOpts{open: true})
-	path, _ := s.exportFile(auditor, zaak)
+	path, _ := s.exportFile(daemontest.AuditorActor, zaak)
 	b := readBag(t, path)
 	for name, f := range b.zipFiles {
 		wantStore := strings.HasSuffix(name, ".pdf")
@@ -132,12 +133,12 @@ func TestExportStoresCompressedFormatsAndDeflatesText(t *testing.T) {
 func TestExportNamesDocumentsWithTheSameTitleApart(t *testing.T) {
 	s := newStack(t, nil)
 	zaak := s.scenario(zaakOpts{open: true, extra: []doc{
-		{iot: "adviesrapport", titel: "Advies brandveiligheid", naam: "advies.pdf", content: pdf("tweede advies", 10)},
-		{iot: "adviesrapport", titel: "advies BRANDVEILIGHEID", naam: "x.PDF", content: pdf("derde advies", 10)},
+		{iot: "adviesrapport", titel: "Advies brandveiligheid", naam: "advies.pdf", content: daemontest.PDF("tweede advies", 156)},
+		{iot: "adviesrapport", titel: "advies BRANDVEILIGHEID", naam: "x.PDF", content: daemontest.PDF("derde advies", 146)},
 		{iot: "zienswijze", titel: "Zienswijze / buren: \"bezwaar\"", naam: "zienswijze", formaat: "text/plain", content: []byte("bezwaar")},
 		{iot: "zienswijze", titel: "Één zienswijze, ß-straße " + strings.Repeat("lang ", 30), naam: "lang.txt", formaat: "text/plain", content: []byte("lang")},
 	}})
-	path, _ := s.exportFile(auditor, zaak)
+	path, _ := s.exportFile(daemontest.AuditorActor, zaak)
 	b := readBag(t, path)
 	got := b.names("data/documenten/3-Advies_en_ontwerpbesluit/")
 	want := []string{
@@ -166,7 +167,7 @@ func TestExportNamesDocumentsWithTheSameTitleApart(t *testing.T) {
 func TestExportCarriesTheAuditTrailWithItsChainAndItsOwnEntry(t *testing.T) {
 	s := newStack(t, nil)
 	zaak := s.scenario(zaakOpts{})
-	path, res := s.exportFile(auditor, zaak)
+	path, res := s.exportFile(daemontest.AuditorActor, zaak)
 	b := readBag(t, path)
 
 	var trail []dossier.AuditEntry
@@ -184,12 +185,12 @@ func TestExportCarriesTheAuditTrailWithItsChainAndItsOwnEntry(t *testing.T) {
 	if len(v.Breaks) != 0 {
 		t.Errorf("chain in the export does not verify: %v", v.Breaks)
 	}
-	stored := s.trail(zaak)
+	stored := s.AuditTrail(zaak)
 	if len(trail) != len(stored) {
 		t.Fatalf("export holds %d entries, the store %d", len(trail), len(stored))
 	}
 	last := trail[len(trail)-1]
-	if last.Actie != export.ActieGeexporteerd || last.ID != res.ExportID || last.Rol != "auditor" || last.Organisatie != orgGemeente || last.Token != "t-auditor" {
+	if last.Actie != export.ActieGeexporteerd || last.ID != res.ExportID || last.Rol != "auditor" || last.Organisatie != daemontest.Gemeente || last.Token != daemontest.AuditorActor.TokenID {
 		t.Errorf("last entry %+v, want the export's own record by the auditor", last)
 	}
 	if info := b.fields("bag-info.txt"); info["Audit-Laatste-Hash"] != last.Hash || info["Audit-Entries"] != strconv.Itoa(len(trail)) {
@@ -213,17 +214,17 @@ func TestExportCarriesTheAuditTrailWithItsChainAndItsOwnEntry(t *testing.T) {
 func TestEveryExportIsRecordedInTheZaaksAuditTrail(t *testing.T) {
 	s := newStack(t, nil)
 	zaak := s.scenario(zaakOpts{})
-	before := len(s.trail(zaak))
-	_, r1 := s.exportFile(auditor, zaak)
-	_, r2 := s.exportFile(recman, zaak)
-	trail := s.trail(zaak)
+	before := len(s.AuditTrail(zaak))
+	_, r1 := s.exportFile(daemontest.AuditorActor, zaak)
+	_, r2 := s.exportFile(daemontest.RecordmanagerActor, zaak)
+	trail := s.AuditTrail(zaak)
 	if len(trail) != before+2 {
 		t.Fatalf("trail grew by %d entries, want 2", len(trail)-before)
 	}
 	for i, want := range []struct {
 		id string
 		a  dossier.Actor
-	}{{r1.ExportID, auditor}, {r2.ExportID, recman}} {
+	}{{r1.ExportID, daemontest.AuditorActor}, {r2.ExportID, daemontest.RecordmanagerActor}} {
 		e := trail[before+i]
 		if e.ID != want.id || e.Actie != export.ActieGeexporteerd || e.Rol != want.a.Rol || e.Organisatie != want.a.Organisatie || e.Token != want.a.TokenID {
 			t.Errorf("entry %d: %+v, want the export by %+v", before+i, e, want.a)
@@ -235,27 +236,27 @@ func TestExportRefusesWhatIsMoreConfidentialThanTheRoleMayExport(t *testing.T) {
 	s := newStack(t, map[string]string{"auditor": "vertrouwelijk", "recordmanager": "geheim"})
 	gewoon := s.scenario(zaakOpts{omschrijving: "Gewoon"})
 	geheim := s.scenario(zaakOpts{omschrijving: "Met geheim advies", open: true, extra: []doc{
-		{iot: "adviesrapport", titel: "Veiligheidsadvies", naam: "v.pdf", vertrouwelijk: "geheim", content: pdf("geheim", 5)}}})
+		{iot: "adviesrapport", titel: "Veiligheidsadvies", naam: "v.pdf", vertrouwelijk: "geheim", content: daemontest.PDF("geheim", 51)}}})
 	zeerGeheim := s.scenario(zaakOpts{omschrijving: "Met zeer geheim advies", open: true, extra: []doc{
-		{iot: "adviesrapport", titel: "Staatsgeheim", naam: "s.pdf", vertrouwelijk: "zeer_geheim", content: pdf("zeer geheim", 5)}}})
-	archivaris := dossier.Actor{Organisatie: orgGemeente, Rol: dossier.RolArchivaris}
+		{iot: "adviesrapport", titel: "Staatsgeheim", naam: "s.pdf", vertrouwelijk: "zeer_geheim", content: daemontest.PDF("zeer geheim", 76)}}})
+	archivaris := dossier.Actor{Organisatie: daemontest.Gemeente, Rol: dossier.RolArchivaris}
 	cases := []struct {
 		name    string
 		actor   dossier.Actor
 		zaak    string
 		allowed bool
 	}{
-		{"auditor, zaakvertrouwelijk", auditor, gewoon, true},
-		{"auditor, geheim document", auditor, geheim, false},
-		{"recordmanager, geheim document", recman, geheim, true},
-		{"recordmanager, zeer geheim document", recman, zeerGeheim, false},
-		{"organisatie may not export", gemeente, gewoon, false},
+		{"auditor, zaakvertrouwelijk", daemontest.AuditorActor, gewoon, true},
+		{"auditor, geheim document", daemontest.AuditorActor, geheim, false},
+		{"recordmanager, geheim document", daemontest.RecordmanagerActor, geheim, true},
+		{"recordmanager, zeer geheim document", daemontest.RecordmanagerActor, zeerGeheim, false},
+		{"organisatie may not export", daemontest.GemeenteActor, gewoon, false},
 		{"archivaris may not export without clearance", archivaris, gewoon, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "x.zip")
-			before := len(s.trail(c.zaak))
+			before := len(s.AuditTrail(c.zaak))
 			_, err := s.exp.ExportFile(context.Background(), c.actor, c.zaak, out)
 			if c.allowed {
 				if err != nil {
@@ -276,7 +277,7 @@ func TestExportRefusesWhatIsMoreConfidentialThanTheRoleMayExport(t *testing.T) {
 			if len(entries) != 0 {
 				t.Errorf("a refused export left files: %v", entries)
 			}
-			trail := s.trail(c.zaak)
+			trail := s.AuditTrail(c.zaak)
 			if c.actor.Rol == dossier.RolAuditor || c.actor.Rol == dossier.RolRecordmanager {
 				if len(trail) != before+1 || trail[len(trail)-1].Actie != export.ActieGeweigerd {
 					t.Errorf("refusal not recorded: trail grew by %d", len(trail)-before)
@@ -292,18 +293,18 @@ func TestExportRefusesWhatIsMoreConfidentialThanTheRoleMayExport(t *testing.T) {
 func TestExportFailsWhenADocumentsContentNoLongerMatchesItsChecksum(t *testing.T) {
 	s := newStack(t, nil)
 	zaak := s.scenario(zaakOpts{})
-	d := s.dossier(zaak)
+	d := s.ReadDossier(zaak)
 	victim := d.Documenten[1]
 	corruptBlob(t, s.blobDir, victim.SHA256)
 	out := filepath.Join(t.TempDir(), "x.zip")
-	_, err := s.exp.ExportFile(context.Background(), auditor, zaak, out)
+	_, err := s.exp.ExportFile(context.Background(), daemontest.AuditorActor, zaak, out)
 	if !errors.Is(err, export.ErrContentMismatch) || !strings.Contains(err.Error(), victim.ID) {
 		t.Fatalf("err %v, want ErrContentMismatch naming document %s", err, victim.ID)
 	}
 	if entries, _ := os.ReadDir(filepath.Dir(out)); len(entries) != 0 {
 		t.Errorf("a failed export left files: %v", entries)
 	}
-	trail := s.trail(zaak)
+	trail := s.AuditTrail(zaak)
 	last := trail[len(trail)-1]
 	if last.Actie != export.ActieMislukt || !strings.Contains(string(last.Details), "does not match") {
 		t.Errorf("last entry %s %s, want the failure recorded", last.Actie, last.Details)
@@ -313,14 +314,14 @@ func TestExportFailsWhenADocumentsContentNoLongerMatchesItsChecksum(t *testing.T
 func TestExportExplainsRetentionAndItsSelectielijstBasis(t *testing.T) {
 	s := newStack(t, nil)
 	zaak := s.scenario(zaakOpts{})
-	path, _ := s.exportFile(auditor, zaak)
+	path, _ := s.exportFile(daemontest.AuditorActor, zaak)
 	html := string(readBag(t, path).files["index.html"])
 	for _, want := range []string{"blijvend_bewaren", "11.1.6", "Selectielijst", "afgehandeld", "Verleend"} {
 		if !strings.Contains(html, want) {
 			t.Errorf("index.html does not mention %q", want)
 		}
 	}
-	if d := s.dossier(zaak); d.Zaak.Archief.Archiefactiedatum != nil && !strings.Contains(html, d.Zaak.Archief.Archiefactiedatum.String()) {
+	if d := s.ReadDossier(zaak); d.Zaak.Archief.Archiefactiedatum != nil && !strings.Contains(html, d.Zaak.Archief.Archiefactiedatum.String()) {
 		t.Errorf("index.html does not show the archiefactiedatum %s", d.Zaak.Archief.Archiefactiedatum)
 	}
 }

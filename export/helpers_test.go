@@ -8,134 +8,53 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"log/slog"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
-	"zaakarchief/configs"
+	"zaakarchief/cmd/zaakarchief/daemon"
+	"zaakarchief/cmd/zaakarchief/daemon/daemontest"
 	"zaakarchief/dossier"
-	"zaakarchief/dossier/afspraak"
-	"zaakarchief/dossier/dossiertest"
-	"zaakarchief/dossier/httpapi"
-	"zaakarchief/dossier/sqldb"
 	"zaakarchief/export"
 	"zaakarchief/retention"
-	"zaakarchief/server"
 )
 
-// Names from the default agreement (configs/omgevingsvergunning.yaml).
-const (
-	orgGemeente        = "gemeente"
-	orgOmgevingsdienst = "omgevingsdienst"
-	zaaktypeOV         = "omgevingsvergunning"
-	fase2              = "In behandeling bij de omgevingsdienst"
-	fase3              = "Advies en ontwerpbesluit"
-	fase4              = "Besluitvorming"
-	fase5              = "Resultaat geleverd"
-)
-
-var (
-	gemeente = dossier.Actor{Organisatie: orgGemeente, Rol: dossier.RolOrganisatie, TokenID: "t-gemeente"}
-	ods      = dossier.Actor{Organisatie: orgOmgevingsdienst, Rol: dossier.RolOrganisatie, TokenID: "t-ods"}
-	auditor  = dossier.Actor{Organisatie: orgGemeente, Rol: dossier.RolAuditor, TokenID: "t-auditor"}
-	recman   = dossier.Actor{Organisatie: orgGemeente, Rol: dossier.RolRecordmanager, TokenID: "t-recordmanager"}
-)
-
-// stack is the real daemon in-process: a SQLite file and a blob directory in a temporary
-// directory, the default agreement, the dossier service with retention's derivation, the
-// exporter, and the HTTP API on a loopback port.
+// stack is the real daemon built by the test kit (daemontest) with the exporter of the test:
+// the clearance and option changes the test gives, and no MDTO source unless a test sets one.
 type stack struct {
+	*daemontest.Kit
 	tb      testing.TB
-	dir     string
 	blobDir string
-	db      *sqldb.DB
 	svc     *dossier.Service
 	exp     *export.Exporter
 	ret     *retention.Service
-	hs      *httptest.Server
-	ag      *afspraak.Afspraak
-	clock   *clock
-}
-
-// clock is the stack's time, which a test moves forward (retention waits years). Every
-// reading moves it a microsecond on, as a real clock would between two registrations: the
-// dossier lists documents in the order they were registered, and two documents registered at
-// the same instant would be listed in the order of their IDs, whose random part decides
-// within a millisecond.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(time.Microsecond)
-	return c.t
-}
-
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
 }
 
 func newStack(tb testing.TB, clearance map[string]string, opts ...func(*export.Options)) *stack {
 	tb.Helper()
-	dir := tb.TempDir()
-	db, blobs := dossiertest.Open(tb, dir, retention.Migrate)
-	blobDir := blobs.Root()
-	ag, err := afspraak.LoadDefault()
+	k := daemontest.New(tb, daemontest.WithOptions(func(o *daemon.Options) {
+		o.Tune.Export = func(eo *export.Options) {
+			eo.Clearance, eo.MDTO = clearance, nil
+			for _, f := range opts {
+				f(eo)
+			}
+		}
+	}))
+	blobDir, err := k.Config.BlobDir()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	log := slog.New(slog.DiscardHandler)
-	lijsten := retention.NewLijsten(configs.FS)
-	bepaler, err := retention.NewBepaler(retention.BepalerOptions{Afspraak: ag, Lijsten: lijsten, Overbrenging: retention.StandaardOverbrenging()})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	clk := &clock{t: time.Now()}
-	svc, err := dossier.NewService(dossier.Options{DB: db, Blobs: blobs, Afspraak: ag, Archief: bepaler, Logger: log, Now: clk.now})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	ret, err := retention.New(retention.Options{Dossier: svc, Bepaler: bepaler, Lijsten: lijsten, Logger: log})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	eo := export.Options{Service: svc, Retention: ret, Clearance: clearance, Logger: log}
-	for _, o := range opts {
-		o(&eo)
-	}
-	exp, err := export.New(eo)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	srv := server.New(svc, prometheus.NewRegistry(), log)
-	srv.Mount(httpapi.New(svc, log).Routes(), exp.Routes())
-	hs := httptest.NewServer(srv)
-	tb.Cleanup(hs.Close)
-	return &stack{tb: tb, dir: dir, blobDir: blobDir, db: db, svc: svc, exp: exp, ret: ret, hs: hs, ag: ag, clock: clk}
+	return &stack{Kit: k, tb: tb, blobDir: blobDir, svc: k.Dossier, exp: k.Exporter, ret: k.Retention}
 }
 
 // doc is a document the scenario uploads.
 type doc struct {
 	iot, titel, naam, formaat, vertrouwelijk string
 	content                                  []byte
-}
-
-func pdf(label string, n int) []byte {
-	return []byte("%PDF-1.7\n" + strings.Repeat(label+"\n", n) + "%%EOF\n")
 }
 
 // zaakOpts shapes the scenario.
@@ -159,40 +78,34 @@ func (s *stack) scenario(o zaakOpts) string {
 		o.omschrijving = "Dakkapel Kerkstraat 2"
 	}
 	start := dossier.DatumVan(2026, 1, 5)
-	z, err := s.svc.CreateZaak(ctx, gemeente, dossier.NieuweZaak{Zaaktype: zaaktypeOV, Omschrijving: o.omschrijving, Startdatum: &start})
+	z, err := s.svc.CreateZaak(ctx, daemontest.GemeenteActor, dossier.NieuweZaak{Zaaktype: daemontest.Zaaktype, Omschrijving: o.omschrijving, Startdatum: &start})
 	s.must(err)
 	id := z.Identificatie
-	s.upload(gemeente, id, doc{iot: "aanvraagformulier", titel: "Aanvraag omgevingsvergunning", naam: "aanvraag.pdf", content: pdf("aanvraag", 300)})
-	_, err = s.svc.AddRol(ctx, gemeente, id, dossier.NieuweRol{Roltype: "aanvrager", Betrokkene: "J. de Vries"})
+	s.upload(daemontest.GemeenteActor, id, doc{iot: "aanvraagformulier", titel: "Aanvraag omgevingsvergunning", naam: "aanvraag.pdf", content: daemontest.PDF("aanvraag", 2716)})
+	_, err = s.svc.AddRol(ctx, daemontest.GemeenteActor, id, dossier.NieuweRol{Roltype: "aanvrager", Betrokkene: "J. de Vries"})
 	s.must(err)
-	s.status(gemeente, id, fase2)
-	s.status(ods, id, fase3)
-	s.upload(ods, id, doc{iot: "adviesrapport", titel: "Advies brandveiligheid", naam: "advies.pdf", content: pdf("advies", 400)})
-	s.upload(ods, id, doc{iot: "ontwerpbesluit", titel: "Ontwerpbesluit", naam: "ontwerp.txt", formaat: "text/plain", content: []byte(strings.Repeat("Ontwerpbesluit dakkapel.\n", 200))})
+	s.SetStatus(daemontest.GemeenteActor, id, daemontest.Fase2)
+	s.SetStatus(daemontest.OmgevingsdienstActor, id, daemontest.Fase3)
+	s.upload(daemontest.OmgevingsdienstActor, id, doc{iot: "adviesrapport", titel: "Advies brandveiligheid", naam: "advies.pdf", content: daemontest.PDF("advies", 2816)})
+	s.upload(daemontest.OmgevingsdienstActor, id, doc{iot: "ontwerpbesluit", titel: "Ontwerpbesluit", naam: "ontwerp.txt", formaat: "text/plain", content: []byte(strings.Repeat("Ontwerpbesluit dakkapel.\n", 200))})
 	for _, d := range o.extra {
-		s.upload(ods, id, d)
+		s.upload(daemontest.OmgevingsdienstActor, id, d)
 	}
 	if o.open {
 		return id
 	}
-	s.status(ods, id, fase4)
+	s.SetStatus(daemontest.OmgevingsdienstActor, id, daemontest.Fase4)
 	d := dossier.DatumVan(2026, 2, 20)
 	in := dossier.DatumVan(2026, 2, 21)
-	_, err = s.svc.AddBesluit(ctx, gemeente, id, dossier.NieuwBesluit{Besluittype: "omgevingsvergunning", Datum: &d, Ingangsdatum: &in})
+	_, err = s.svc.AddBesluit(ctx, daemontest.GemeenteActor, id, dossier.NieuwBesluit{Besluittype: "omgevingsvergunning", Datum: &d, Ingangsdatum: &in})
 	s.must(err)
 	if o.resultaat == "" {
 		o.resultaat = "Verleend"
 	}
-	_, err = s.svc.SetResultaat(ctx, gemeente, id, dossier.NieuwResultaat{Resultaattype: o.resultaat})
+	_, err = s.svc.SetResultaat(ctx, daemontest.GemeenteActor, id, dossier.NieuwResultaat{Resultaattype: o.resultaat})
 	s.must(err)
-	s.status(gemeente, id, fase5)
+	s.SetStatus(daemontest.GemeenteActor, id, daemontest.Fase5)
 	return id
-}
-
-func (s *stack) status(a dossier.Actor, zaak, st string) {
-	s.tb.Helper()
-	_, err := s.svc.SetStatus(context.Background(), a, zaak, dossier.NieuweStatus{Statustype: st})
-	s.must(err)
 }
 
 func (s *stack) upload(a dossier.Actor, zaak string, d doc) *dossier.Document {
@@ -214,22 +127,6 @@ func (s *stack) must(err error) {
 	if err != nil {
 		s.tb.Fatal(err)
 	}
-}
-
-// dossier reads a zaak as the system.
-func (s *stack) dossier(zaak string) *dossier.Dossier {
-	s.tb.Helper()
-	d, err := s.svc.Dossier(context.Background(), dossier.Actor{Rol: dossier.RolSysteem}, zaak)
-	s.must(err)
-	return d
-}
-
-// trail reads a zaak's audit trail from the store.
-func (s *stack) trail(zaak string) []dossier.AuditEntry {
-	s.tb.Helper()
-	out, err := s.svc.AuditTrail(context.Background(), dossier.Actor{Rol: dossier.RolSysteem}, zaak)
-	s.must(err)
-	return out
 }
 
 // exportFile exports zaak as actor into a temporary file and returns its path.

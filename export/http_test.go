@@ -1,7 +1,6 @@
 package export_test
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"mime"
@@ -11,36 +10,18 @@ import (
 	"strings"
 	"testing"
 
+	"zaakarchief/cmd/zaakarchief/daemon/daemontest"
 	"zaakarchief/dossier"
 	"zaakarchief/dossier/httpapi"
 	"zaakarchief/export"
 	"zaakarchief/server"
 )
 
-// token creates a bearer token for an organisation in a role.
-func (s *stack) token(org, rol string) string {
-	s.tb.Helper()
-	_, secret, err := s.svc.CreateToken(context.Background(), org, rol, "test")
-	s.must(err)
-	return secret
-}
-
-// get sends GET path with a bearer token.
-func (s *stack) get(tok, path string) *http.Response {
-	s.tb.Helper()
-	req, err := http.NewRequest(http.MethodGet, s.hs.URL+path, nil)
-	s.must(err)
-	req.Header.Set("Authorization", "Bearer "+tok)
-	res, err := s.hs.Client().Do(req)
-	s.must(err)
-	return res
-}
-
 func TestHTTPExportStreamsTheZipToAnAuditor(t *testing.T) {
 	s := newStack(t, nil)
 	zaak := s.scenario(zaakOpts{})
-	tok := s.token(orgGemeente, dossier.RolAuditor)
-	res := s.get(tok, "/api/v1/zaken/"+zaak+"/export")
+	tok := s.Token(daemontest.Gemeente, dossier.RolAuditor)
+	res := s.Client(tok).Stream("/api/v1/zaken/" + zaak + "/export")
 	defer res.Body.Close()
 	if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "application/zip" {
 		body, _ := io.ReadAll(res.Body)
@@ -66,7 +47,7 @@ func TestHTTPExportStreamsTheZipToAnAuditor(t *testing.T) {
 	if b.fields("bag-info.txt")["Export-Id"] != res.Header.Get("X-Export-Id") {
 		t.Errorf("X-Export-Id %s does not match bag-info", res.Header.Get("X-Export-Id"))
 	}
-	trail := s.trail(zaak)
+	trail := s.AuditTrail(zaak)
 	if last := trail[len(trail)-1]; last.ID != res.Header.Get("X-Export-Id") || last.Rol != dossier.RolAuditor {
 		t.Errorf("last audit entry %+v, want the export", last)
 	}
@@ -80,14 +61,14 @@ func TestHTTPExportRefusalsAreProblems(t *testing.T) {
 		status          int
 		slug            string
 	}{
-		{"auditor below the zaak's level", s.token(orgGemeente, dossier.RolAuditor), zaak, http.StatusForbidden, "rol-niet-toegestaan"},
-		{"organisatie may not export", s.token(orgGemeente, dossier.RolOrganisatie), zaak, http.StatusForbidden, "rol-niet-toegestaan"},
-		{"unknown zaak", s.token(orgGemeente, dossier.RolRecordmanager), "ZAAK-2026-9999999", http.StatusNotFound, "niet-gevonden"},
+		{"auditor below the zaak's level", s.Token(daemontest.Gemeente, dossier.RolAuditor), zaak, http.StatusForbidden, "rol-niet-toegestaan"},
+		{"organisatie may not export", s.Token(daemontest.Gemeente, dossier.RolOrganisatie), zaak, http.StatusForbidden, "rol-niet-toegestaan"},
+		{"unknown zaak", s.Token(daemontest.Gemeente, dossier.RolRecordmanager), "ZAAK-2026-9999999", http.StatusNotFound, "niet-gevonden"},
 		{"no token", "", zaak, http.StatusUnauthorized, "niet-geauthenticeerd"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			res := s.get(c.tok, "/api/v1/zaken/"+c.zaak+"/export")
+			res := s.Client(c.tok).Stream("/api/v1/zaken/" + c.zaak + "/export")
 			defer res.Body.Close()
 			var p server.Problem
 			if err := json.NewDecoder(res.Body).Decode(&p); err != nil {
@@ -98,7 +79,7 @@ func TestHTTPExportRefusalsAreProblems(t *testing.T) {
 			}
 		})
 	}
-	ok := s.get(s.token(orgGemeente, dossier.RolRecordmanager), "/api/v1/zaken/"+zaak+"/export")
+	ok := s.Client(s.Token(daemontest.Gemeente, dossier.RolRecordmanager)).Stream("/api/v1/zaken/" + zaak + "/export")
 	io.Copy(io.Discard, ok.Body)
 	ok.Body.Close()
 	if ok.StatusCode != http.StatusOK {
@@ -109,9 +90,9 @@ func TestHTTPExportRefusalsAreProblems(t *testing.T) {
 func TestHTTPExportCutsTheConnectionWhenContentTurnsOutWrong(t *testing.T) {
 	s := newStack(t, nil)
 	zaak := s.scenario(zaakOpts{})
-	d := s.dossier(zaak)
+	d := s.ReadDossier(zaak)
 	corruptBlob(t, s.blobDir, d.Documenten[len(d.Documenten)-1].SHA256)
-	res := s.get(s.token(orgGemeente, dossier.RolAuditor), "/api/v1/zaken/"+zaak+"/export")
+	res := s.Client(s.Token(daemontest.Gemeente, dossier.RolAuditor)).Stream("/api/v1/zaken/" + zaak + "/export")
 	defer res.Body.Close()
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("status %d: the checks pass, the content fails later", res.StatusCode)
@@ -119,7 +100,7 @@ func TestHTTPExportCutsTheConnectionWhenContentTurnsOutWrong(t *testing.T) {
 	if _, err := io.Copy(io.Discard, res.Body); err == nil {
 		t.Error("the body ended cleanly: a client could take the truncated ZIP for a whole one")
 	}
-	trail := s.trail(zaak)
+	trail := s.AuditTrail(zaak)
 	if last := trail[len(trail)-1]; last.Actie != export.ActieMislukt || !strings.Contains(string(last.Details), res.Header.Get("X-Export-Id")) {
 		t.Errorf("last audit entry %s %s, want the failed export recorded", last.Actie, last.Details)
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"zaakarchief/cmd/zaakarchief/daemon/daemontest"
 	"zaakarchief/dossier"
 	"zaakarchief/export"
 )
@@ -41,7 +42,7 @@ func wantProblem(t *testing.T, problems []string, file, what string) {
 func TestVerifyAcceptsAFreshExport(t *testing.T) {
 	s := newStack(t, nil)
 	zaak := s.scenario(zaakOpts{})
-	path, _ := s.exportFile(auditor, zaak)
+	path, _ := s.exportFile(daemontest.AuditorActor, zaak)
 	r, err := export.Verify(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
@@ -57,7 +58,7 @@ func TestVerifyAcceptsAFreshExport(t *testing.T) {
 func TestVerifyCatchesAChangedByte(t *testing.T) {
 	s := newStack(t, nil)
 	zaak := s.scenario(zaakOpts{})
-	path, _ := s.exportFile(auditor, zaak)
+	path, _ := s.exportFile(daemontest.AuditorActor, zaak)
 	doc := "data/documenten/3-Advies_en_ontwerpbesluit/01-Advies_brandveiligheid.pdf"
 
 	t.Run("in place, as a disk error would", func(t *testing.T) {
@@ -66,7 +67,7 @@ func TestVerifyCatchesAChangedByte(t *testing.T) {
 			t.Fatal(err)
 		}
 		// The PDF is stored, so its bytes lie in the ZIP as they are: flip one in the middle.
-		i := bytes.Index(raw, []byte("advies\nadvies\nadvies\n"))
+		i := bytes.Index(raw, []byte("advies advies advies "))
 		if i < 0 {
 			t.Fatal("stored document content not found in the ZIP")
 		}
@@ -107,7 +108,7 @@ func TestVerifyCatchesAChangedByte(t *testing.T) {
 func TestVerifyCatchesAMissingAndAnUnlistedFile(t *testing.T) {
 	s := newStack(t, nil)
 	zaak := s.scenario(zaakOpts{})
-	path, _ := s.exportFile(auditor, zaak)
+	path, _ := s.exportFile(daemontest.AuditorActor, zaak)
 	doc := "data/documenten/1-Ontvangen/01-Aanvraag_omgevingsvergunning.pdf"
 	missing := rewriteZip(t, path, func(name string, c []byte) []byte {
 		if name == doc {
@@ -137,7 +138,7 @@ func TestVerifyCatchesAMissingAndAnUnlistedFile(t *testing.T) {
 func TestVerifyCatchesABrokenAuditChainEvenWithFixedManifests(t *testing.T) {
 	s := newStack(t, nil)
 	zaak := s.scenario(zaakOpts{})
-	path, _ := s.exportFile(auditor, zaak)
+	path, _ := s.exportFile(daemontest.AuditorActor, zaak)
 	b := readBag(t, path)
 	const jsonl = "data/audit/audittrail.jsonl"
 	lines := strings.SplitAfter(string(b.files[jsonl]), "\n")
@@ -210,7 +211,7 @@ func TestVerifyValidatesTheMDTOInsideAgainstTheSchema(t *testing.T) {
 	src := mdtoFiles{docs: map[string][]byte{"goed/goed.pdf.bestand.mdto.xml": good, "kapot/kapot.pdf.bestand.mdto.xml": bad}}
 	s := newStack(t, nil, func(o *export.Options) { o.MDTO = src })
 	zaak := s.scenario(zaakOpts{})
-	path, _ := s.exportFile(auditor, zaak)
+	path, _ := s.exportFile(daemontest.AuditorActor, zaak)
 	b := readBag(t, path)
 	if string(b.files["data/mdto/goed/goed.pdf.bestand.mdto.xml"]) != string(good) {
 		t.Error("the export does not hold the archive's MDTO under data/mdto/ as it was given")
@@ -236,7 +237,7 @@ func TestAnExportTheArchiveCannotMapSaysWhyItHoldsNoMDTO(t *testing.T) {
 	src := mdtoFiles{err: errors.New("the zaak has no resultaat")}
 	s := newStack(t, nil, func(o *export.Options) { o.MDTO = src })
 	zaak := s.scenario(zaakOpts{open: true})
-	path, _ := s.exportFile(auditor, zaak)
+	path, _ := s.exportFile(daemontest.AuditorActor, zaak)
 	b := readBag(t, path)
 	if info := b.fields("bag-info.txt"); info["MDTO-Documenten"] != "0" || info["MDTO-Ontbreekt"] != "the zaak has no resultaat" {
 		t.Errorf("bag-info %v", info)

@@ -8,28 +8,28 @@ import (
 	"testing"
 	"time"
 
-	"zaakarchief/dossier"
+	"zaakarchief/cmd/zaakarchief/daemon/daemontest"
 	"zaakarchief/export"
 	"zaakarchief/retention"
 )
 
-var archivaris = dossier.Actor{Organisatie: orgGemeente, Rol: dossier.RolArchivaris, TokenID: "t-archivaris"}
+var archivaris = daemontest.ArchivarisActor
 
 // destroy runs a destruction list over every zaak that is due after the clock moved past its
 // archiefactiedatum: propose, submit, review, approve, wait, execute. It returns the list.
 func (s *stack) destroy(years int) string {
 	s.tb.Helper()
 	ctx := context.Background()
-	s.clock.advance(time.Duration(years)*366*24*time.Hour + 48*time.Hour)
-	v, err := s.ret.Propose(ctx, recman)
+	s.Clock.Advance(time.Duration(years)*366*24*time.Hour + 48*time.Hour)
+	v, err := s.ret.Propose(ctx, daemontest.RecordmanagerActor)
 	s.must(err)
 	if v.Lijst == nil {
 		s.tb.Fatalf("nothing proposed: %+v", v)
 	}
 	id := v.Lijst.ID
-	l, err := s.ret.Submit(ctx, recman, id)
+	l, err := s.ret.Submit(ctx, daemontest.RecordmanagerActor, id)
 	s.must(err)
-	l, err = s.ret.Lijst(ctx, recman, id)
+	l, err = s.ret.Lijst(ctx, daemontest.RecordmanagerActor, id)
 	s.must(err)
 	var bs []retention.Beoordeling
 	for _, it := range l.Items {
@@ -39,8 +39,8 @@ func (s *stack) destroy(years int) string {
 	s.must(err)
 	_, err = s.ret.Approve(ctx, archivaris, id)
 	s.must(err)
-	s.clock.advance(8 * 24 * time.Hour)
-	u, err := s.ret.Execute(ctx, recman, id)
+	s.Clock.Advance(8 * 24 * time.Hour)
+	u, err := s.ret.Execute(ctx, daemontest.RecordmanagerActor, id)
 	s.must(err)
 	if !u.Voltooid || u.Vernietigd == 0 {
 		s.tb.Fatalf("execution %+v", u)
@@ -51,10 +51,10 @@ func (s *stack) destroy(years int) string {
 func TestADestroyedZaakExportsAsItsMinimalRecordAndTheVerklaring(t *testing.T) {
 	s := newStack(t, nil)
 	zaak := s.scenario(zaakOpts{resultaat: "Geweigerd"})
-	before := len(s.trail(zaak))
+	before := len(s.AuditTrail(zaak))
 	lijst := s.destroy(5)
 
-	path, res := s.exportFile(auditor, zaak)
+	path, res := s.exportFile(daemontest.AuditorActor, zaak)
 	if !res.Vernietigd || res.Documenten != 0 {
 		t.Errorf("result %+v, want a destroyed zaak without documents", res)
 	}
@@ -69,7 +69,7 @@ func TestADestroyedZaakExportsAsItsMinimalRecordAndTheVerklaring(t *testing.T) {
 	if rec.Identificatie != zaak || rec.Lijst != lijst || rec.VolledigNummer != "11.2" || rec.Documenten != 3 {
 		t.Errorf("minimal record %+v", rec)
 	}
-	kept, err := s.ret.Verklaring(context.Background(), recman, lijst)
+	kept, err := s.ret.Verklaring(context.Background(), daemontest.RecordmanagerActor, lijst)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +83,7 @@ func TestADestroyedZaakExportsAsItsMinimalRecordAndTheVerklaring(t *testing.T) {
 		t.Error("the verklaring does not name the zaak")
 	}
 	// The trail outlives the zaak: it holds the destruction and now the export.
-	trail := s.trail(zaak)
+	trail := s.AuditTrail(zaak)
 	if len(trail) <= before+1 || trail[len(trail)-1].Actie != export.ActieGeexporteerd {
 		t.Errorf("trail after export: %d entries, last %q", len(trail), trail[len(trail)-1].Actie)
 	}
@@ -103,7 +103,7 @@ func TestADestroyedZaakExportsAsItsMinimalRecordAndTheVerklaring(t *testing.T) {
 
 	// By destruction list: the one zaak, exported as its record.
 	dir := filepath.Join(t.TempDir(), "lijst")
-	r, err := s.exp.ExportMany(context.Background(), auditor, export.Selectie{Vernietigingslijst: lijst}, dir, nil)
+	r, err := s.exp.ExportMany(context.Background(), daemontest.AuditorActor, export.Selectie{Vernietigingslijst: lijst}, dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

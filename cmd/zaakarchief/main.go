@@ -86,6 +86,7 @@ func commands() []*command {
 		archiveVerifyCommand(),
 		archiveRunsCommand(),
 		archiveCheckCommand(),
+		archiveVerklaringCommand(),
 		zgwSyncCommand(),
 		zgwMapCommand(),
 	}
