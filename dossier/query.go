@@ -13,9 +13,11 @@ import (
 // rolesThatRead are the roles that may read a whole dossier.
 var rolesThatRead = []string{RolOrganisatie, RolRecordmanager, RolArchivaris, RolAuditor, RolSysteem}
 
-// Dossier returns everything recorded on a zaak.
+// Dossier returns everything recorded on a zaak that actor may see: a zaak outside its
+// autorisatie is ErrNotFound, documents above its level are left out; a refusal is audited.
 func (s *Service) Dossier(ctx context.Context, actor Actor, zaak string) (*Dossier, error) {
 	if err := requireRole(actor, rolesThatRead...); err != nil {
+		s.logWeigering(ctx, actor, zaak, "", "dossier", err.Error())
 		return nil, err
 	}
 	var d *Dossier
