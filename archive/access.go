@@ -55,6 +55,11 @@ func (a *Archiver) Pakket(ctx context.Context, actor dossier.Actor, zaak string)
 	if err := mayRead(actor); err != nil {
 		return nil, err
 	}
+	if ok, err := a.dossier.ZaakZichtbaar(ctx, actor, zaak, "pakket"); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, &dossier.Fout{Kind: dossier.ErrNotFound, Detail: fmt.Sprintf("zaak %s niet gevonden", zaak)}
+	}
 	var p *pakketRow
 	err := a.db.View(ctx, func(tx *sqldb.Tx) error {
 		var err error

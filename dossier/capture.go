@@ -277,12 +277,17 @@ func (s *Service) AddDocument(ctx context.Context, actor Actor, zaak string, m D
 	}
 	var zt *afspraak.Zaaktype
 	var fase int
+	onzichtbaar := false
 	err := s.db.View(ctx, func(tx *sqldb.Tx) error {
 		z, err := getZaak(ctx, tx, zaak)
 		if err != nil {
 			return err
 		}
 		fase = z.Fase
+		if !s.zaakZichtbaar(actor, z) {
+			onzichtbaar = true
+			return nietZichtbaar(zaak)
+		}
 		if zt, err = s.zaaktypeOf(z); err != nil {
 			return err
 		}
@@ -297,6 +302,10 @@ func (s *Service) AddDocument(ctx context.Context, actor Actor, zaak string, m D
 		}
 		return nil
 	})
+	if onzichtbaar {
+		s.logWeigering(ctx, actor, zaak, "", "document.toegevoegd", redenOnzichtbaar)
+		return nil, err
+	}
 	if err != nil {
 		if errors.Is(err, ErrRefused) || errors.Is(err, ErrConflict) {
 			s.recordRefusal(ctx, actor, zaak, fase, "document.toegevoegd", err, s.now())

@@ -53,10 +53,15 @@ func (s *Service) ConverteerDocument(ctx context.Context, actor Actor, zaak, doc
 	}
 	var fase, versie int
 	var iot *afspraak.Informatieobjecttype
+	onzichtbaar := false
 	err := s.db.View(ctx, func(tx *sqldb.Tx) error {
 		z, err := getZaak(ctx, tx, zaak)
 		if err != nil {
 			return err
+		}
+		if !s.zaakZichtbaar(actor, z) {
+			onzichtbaar = true
+			return nietZichtbaar(zaak)
 		}
 		fase = z.Fase
 		zt, err := s.zaaktypeOf(z)
@@ -67,11 +72,18 @@ func (s *Service) ConverteerDocument(ctx context.Context, actor Actor, zaak, doc
 		if err != nil {
 			return err
 		}
+		if !s.documentZichtbaar(actor, z, cur) {
+			onzichtbaar = true
+			return &Fout{Kind: ErrNotFound, Detail: fmt.Sprintf("document %s niet gevonden", document)}
+		}
 		versie = v
 		iot, _ = zt.Informatieobjecttype(cur.Informatieobjecttype)
 		return checkConversie(z, cur)
 	})
 	if err != nil {
+		if onzichtbaar {
+			s.logWeigering(ctx, actor, zaak, document, "document.geconverteerd", redenOnzichtbaar)
+		}
 		if errors.Is(err, ErrConflict) {
 			s.recordRefusal(ctx, actor, zaak, fase, "document.geconverteerd", err, s.now())
 		}

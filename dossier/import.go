@@ -263,17 +263,27 @@ func getDocument(ctx context.Context, tx *sqldb.Tx, zaak, id string) (*Document,
 }
 
 // DocumentVersies returns the version number of a document and its earlier versions, oldest
-// first.
+// first; a document outside the actor's autorisatie is not there, earlier versions above its
+// level are left out.
 func (s *Service) DocumentVersies(ctx context.Context, actor Actor, zaak, document string) (int, []DocumentVersie, error) {
 	if err := requireRole(actor, rolesThatRead...); err != nil {
 		return 0, nil, err
 	}
 	var versie int
 	var out []DocumentVersie
+	onzichtbaar := false
 	err := s.db.View(ctx, func(tx *sqldb.Tx) error {
-		var err error
-		if _, versie, err = getDocument(ctx, tx, zaak, document); err != nil {
+		z, err := getZaak(ctx, tx, zaak)
+		if err != nil {
 			return err
+		}
+		var cur *Document
+		if cur, versie, err = getDocument(ctx, tx, zaak, document); err != nil {
+			return err
+		}
+		if !s.documentZichtbaar(actor, z, cur) || !s.zaakZichtbaar(actor, z) {
+			onzichtbaar = true
+			return notFound("document %s is not in zaak %s", document, zaak)
 		}
 		return each(ctx, tx, `SELECT versie, informatieobjecttype, titel, auteur, creatiedatum, vertrouwelijkheidaanduiding, taal,
 			bestandsnaam, formaat, status, bestandsomvang, sha256, fase, organisatie, geregistreerd, vervangen
@@ -288,10 +298,15 @@ func (s *Service) DocumentVersies(ctx context.Context, actor Actor, zaak, docume
 			v.Creatiedatum, e1 = ParseDatum(creatie)
 			v.Geregistreerd, e2 = parseTime(geregistreerd)
 			v.Vervangen, e3 = parseTime(vervangen)
-			out = append(out, v)
+			if s.documentZichtbaar(actor, z, &v.Document) {
+				out = append(out, v)
+			}
 			return errors.Join(e1, e2, e3)
 		})
 	})
+	if onzichtbaar {
+		s.logWeigering(ctx, actor, zaak, document, "document.versies", "document buiten de autorisatie")
+	}
 	if err != nil {
 		return 0, nil, fmt.Errorf("document versions of %s: %w", document, err)
 	}

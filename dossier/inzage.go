@@ -219,6 +219,11 @@ func (s *Service) AuditTrail(ctx context.Context, actor Actor, zaak string) ([]A
 	if err := requireRole(actor, rolesThatRead...); err != nil {
 		return nil, err
 	}
+	if actor.Rol != RolSysteem && actor.Rol != RolAuditor && actor.Rol != RolRecordmanager && actor.Rol != RolArchivaris {
+		if err := s.MagZaakInzien(ctx, actor, zaak, "audittrail"); err != nil {
+			return nil, err
+		}
+	}
 	var out []AuditEntry
 	err := s.Inzien(ctx, func(in *Inzage, _ *sqldb.Tx) error {
 		var err error

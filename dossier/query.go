@@ -13,9 +13,11 @@ import (
 // rolesThatRead are the roles that may read a whole dossier.
 var rolesThatRead = []string{RolOrganisatie, RolRecordmanager, RolArchivaris, RolAuditor, RolSysteem}
 
-// Dossier returns everything recorded on a zaak.
+// Dossier returns everything recorded on a zaak that actor may see: a zaak outside its
+// autorisatie is ErrNotFound, documents above its level are left out; a refusal is audited.
 func (s *Service) Dossier(ctx context.Context, actor Actor, zaak string) (*Dossier, error) {
 	if err := requireRole(actor, rolesThatRead...); err != nil {
+		s.logWeigering(ctx, actor, zaak, "", "dossier", err.Error())
 		return nil, err
 	}
 	var d *Dossier
@@ -27,6 +29,11 @@ func (s *Service) Dossier(ctx context.Context, actor Actor, zaak string) (*Dossi
 	if err != nil {
 		return nil, err
 	}
+	if !s.zaakZichtbaar(actor, &d.Zaak) {
+		s.logWeigering(ctx, actor, zaak, "", "dossier", redenOnzichtbaar)
+		return nil, nietZichtbaar(zaak)
+	}
+	s.filterDossier(actor, d)
 	if zt, ok := s.afspraak.Zaaktype(d.Zaak.Zaaktype); ok {
 		for i := range d.Statussen {
 			if st, ok := zt.Statustype(d.Statussen[i].Volgnummer); ok {
@@ -68,6 +75,10 @@ func (s *Service) ZaakStatus(ctx context.Context, actor Actor, zaak string) (*St
 	if err != nil {
 		return nil, err
 	}
+	if actor.Rol != RolKCC && !s.zaakZichtbaar(actor, &d.Zaak) {
+		s.logWeigering(ctx, actor, zaak, "", "status", redenOnzichtbaar)
+		return nil, nietZichtbaar(zaak)
+	}
 	zt, err := s.zaaktypeOf(&d.Zaak)
 	if err != nil {
 		return nil, err
@@ -87,20 +98,38 @@ func (s *Service) ZaakStatus(ctx context.Context, actor Actor, zaak string) (*St
 	return o, nil
 }
 
-// OpenDocument returns a document's metadata and content.
+// OpenDocument returns a document's metadata and content. A document above the actor's level
+// is answered as one that does not exist (it is not listed either); every read, allowed or
+// refused, is recorded in the access log.
 func (s *Service) OpenDocument(ctx context.Context, actor Actor, zaak, id string) (*Document, io.ReadCloser, error) {
-	d, err := s.Dossier(ctx, actor, zaak)
+	if err := requireRole(actor, rolesThatRead...); err != nil {
+		s.logWeigering(ctx, actor, zaak, id, VerwerkingDocumentInhoud, err.Error())
+		return nil, nil, err
+	}
+	d, err := s.Dossier(ctx, Actor{Rol: RolSysteem}, zaak)
 	if err != nil {
 		return nil, nil, err
 	}
+	if !s.zaakZichtbaar(actor, &d.Zaak) {
+		s.logWeigering(ctx, actor, zaak, id, VerwerkingDocumentInhoud, redenOnzichtbaar)
+		return nil, nil, nietZichtbaar(zaak)
+	}
 	for i := range d.Documenten {
-		if d.Documenten[i].ID == id {
-			rc, err := s.blobs.Open(ctx, d.Documenten[i].SHA256)
-			if err != nil {
-				return nil, nil, fmt.Errorf("open document %s: %w", id, err)
-			}
-			return &d.Documenten[i], rc, nil
+		if d.Documenten[i].ID != id {
+			continue
 		}
+		if !s.documentZichtbaar(actor, &d.Zaak, &d.Documenten[i]) {
+			s.logWeigering(ctx, actor, zaak, id, VerwerkingDocumentInhoud, fmt.Sprintf("document is %s, boven de autorisatie", d.Documenten[i].Vertrouwelijkheidaanduiding))
+			return nil, nil, notFound("document %s is not in zaak %s", id, zaak)
+		}
+		if err := s.LogVerwerking(ctx, actor, zaak, id, VerwerkingDocumentInhoud, true, ""); err != nil {
+			return nil, nil, err
+		}
+		rc, err := s.blobs.Open(ctx, d.Documenten[i].SHA256)
+		if err != nil {
+			return nil, nil, fmt.Errorf("open document %s: %w", id, err)
+		}
+		return &d.Documenten[i], rc, nil
 	}
 	return nil, nil, notFound("document %s is not in zaak %s", id, zaak)
 }
@@ -168,6 +197,7 @@ func (s *Service) ListZaken(ctx context.Context, actor Actor, q ZakenQuery) (*Za
 	if q.Fase == "" && q.Organisatie == "" {
 		f.Fasen = nil
 	}
+	s.zichtbaarFilter(actor, &f)
 	page := &ZakenPage{Page: q.Page, Results: []Zaak{}}
 	err := s.db.View(ctx, func(tx *sqldb.Tx) error {
 		n, err := countZaken(ctx, tx, f)

@@ -27,6 +27,9 @@ type Options struct {
 	Archief Archiefbepaler
 	// MaxUpload limits the size of one document in bytes; 0 means no limit.
 	MaxUpload int64
+	// Clearance is, per role, the most restricted vertrouwelijkheidaanduiding it may read, over
+	// DefaultClearance: the configured export clearance applies on every read path.
+	Clearance map[string]string
 	// Now returns the current time; nil means time.Now.
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -43,6 +46,7 @@ type Service struct {
 	now       func() time.Time
 	loc       *time.Location
 	log       *slog.Logger
+	toegang   toegang
 }
 
 // NewService builds a Service.
@@ -54,8 +58,12 @@ func NewService(o Options) (*Service, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dossier service: %w", err)
 	}
+	t, err := newToegang(o.Clearance)
+	if err != nil {
+		return nil, fmt.Errorf("dossier service: %w", err)
+	}
 	s := &Service{db: o.DB, blobs: o.Blobs, afspraak: o.Afspraak, archief: o.Archief,
-		maxUpload: o.MaxUpload, now: o.Now, loc: loc, log: o.Logger}
+		maxUpload: o.MaxUpload, now: o.Now, loc: loc, log: o.Logger, toegang: t}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -113,12 +121,17 @@ type captureStep struct {
 func (s *Service) capture(ctx context.Context, actor Actor, st captureStep) error {
 	now := s.now()
 	var fase int
+	onzichtbaar := false
 	err := s.db.Update(ctx, func(tx *sqldb.Tx) error {
 		z, err := getZaak(ctx, tx, st.zaak)
 		if err != nil {
 			return err
 		}
 		fase = z.Fase
+		if actor.Rol != RolKCC && !s.zaakZichtbaar(actor, z) {
+			onzichtbaar = true
+			return nietZichtbaar(st.zaak)
+		}
 		zt, err := s.zaaktypeOf(z)
 		if err != nil {
 			return err
@@ -146,7 +159,9 @@ func (s *Service) capture(ctx context.Context, actor Actor, st captureStep) erro
 		_, err = appendAudit(ctx, tx, z.Identificatie, actor, z.Fase, st.actie, details, now)
 		return err
 	})
-	if err != nil {
+	if onzichtbaar {
+		s.logWeigering(ctx, actor, st.zaak, "", st.actie, redenOnzichtbaar)
+	} else if err != nil {
 		s.recordRefusal(ctx, actor, st.zaak, fase, st.actie, err, now)
 	}
 	return err

@@ -282,6 +282,9 @@ type ZaakFilter struct {
 	ArchiefactiedatumTot *Datum
 	// Archiefstatussen, when not empty, keeps the zaken with one of these archiefstatussen.
 	Archiefstatussen []string
+	// Zichtbaar, when not nil, keeps the zaken of these zaaktypen with one of these
+	// vertrouwelijkheidaanduidingen (nil: any): what an actor may see (Service.Autorisatie).
+	Zichtbaar map[string][]string
 	// Offset and Limit page through the result; Limit 0 means all.
 	Offset, Limit int
 }
@@ -309,6 +312,31 @@ func (f ZaakFilter) where() (string, []any, bool) {
 		for _, st := range f.Archiefstatussen {
 			args = append(args, st)
 		}
+	}
+	if f.Zichtbaar != nil {
+		if len(f.Zichtbaar) == 0 {
+			return "", nil, false
+		}
+		types := make([]string, 0, len(f.Zichtbaar))
+		for zt := range f.Zichtbaar {
+			types = append(types, zt)
+		}
+		sort.Strings(types)
+		var or []string
+		for _, zt := range types {
+			niveaus := f.Zichtbaar[zt]
+			if niveaus == nil {
+				or = append(or, "(z.zaaktype = ?)")
+				args = append(args, zt)
+				continue
+			}
+			or = append(or, "(z.zaaktype = ? AND z.vertrouwelijkheidaanduiding IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(niveaus)), ", ")+"))")
+			args = append(args, zt)
+			for _, n := range niveaus {
+				args = append(args, n)
+			}
+		}
+		where = append(where, "("+strings.Join(or, " OR ")+")")
 	}
 	if f.Fasen != nil {
 		if len(f.Fasen) == 0 {

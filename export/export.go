@@ -163,7 +163,27 @@ func (j *Job) Filename() string {
 func (e *Exporter) Prepare(ctx context.Context, actor dossier.Actor, zaak string) (*Job, error) {
 	maxNiveau, ok := e.clearance[actor.Rol]
 	if !ok {
-		return nil, &dossier.Fout{Kind: dossier.ErrForbidden, Detail: fmt.Sprintf("role %q may not export dossiers (allowed: %v)", actor.Rol, e.roles())}
+		err := &dossier.Fout{Kind: dossier.ErrForbidden, Detail: fmt.Sprintf("role %q may not export dossiers (allowed: %v)", actor.Rol, e.roles())}
+		e.logVerwerking(ctx, actor, zaak, false, err.Error())
+		return nil, err
+	}
+	// The clearance is checked first, so that a zaak above it is refused as such (403, audited)
+	// rather than answered as one the actor cannot see.
+	var vooraf error
+	var voorafFase int
+	err := e.svc.Inzien(ctx, func(in *dossier.Inzage, _ *sqldb.Tx) error {
+		if d, err := in.Dossier(ctx, zaak); err == nil {
+			vooraf, voorafFase = e.checkClearance(actor, maxNiveau, d), d.Zaak.Fase
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("export %s: %w", zaak, err)
+	}
+	if vooraf != nil {
+		e.record(ctx, actor, zaak, voorafFase, ActieGeweigerd, map[string]string{"reden": vooraf.Error()})
+		e.logVerwerking(ctx, actor, zaak, false, vooraf.Error())
+		return nil, vooraf
 	}
 	uitleg, err := e.retention.Explain(ctx, actor, zaak)
 	if err != nil {
@@ -211,11 +231,13 @@ func (e *Exporter) Prepare(ctx context.Context, actor dossier.Actor, zaak string
 	})
 	if refusal != nil {
 		e.record(ctx, actor, zaak, refusedFase, ActieGeweigerd, map[string]string{"reden": refusal.Error()})
+		e.logVerwerking(ctx, actor, zaak, false, refusal.Error())
 		return nil, refusal
 	}
 	if err != nil {
 		return nil, fmt.Errorf("export %s: %w", zaak, err)
 	}
+	e.logVerwerking(ctx, actor, zaak, true, "")
 	p.chain = checkChain(p.trail)
 	if p.vernietigd != nil {
 		p.verklaring, err = e.retention.Verklaring(ctx, actor, p.vernietigd.Lijst)
@@ -265,6 +287,14 @@ func (e *Exporter) checkClearance(actor dossier.Actor, maxNiveau int, d *dossier
 		}
 	}
 	return nil
+}
+
+// logVerwerking records the export (or its refusal) in the dossier's access log; a failure is
+// logged, as the export's own audit entry already holds it.
+func (e *Exporter) logVerwerking(ctx context.Context, actor dossier.Actor, zaak string, toegestaan bool, reden string) {
+	if err := e.svc.LogVerwerking(ctx, actor, zaak, "", dossier.VerwerkingExport, toegestaan, reden); err != nil {
+		e.log.ErrorContext(ctx, "record export in the access log", "zaak", zaak, "err", err)
+	}
 }
 
 // record appends an entry to a zaak's chain on its own; a failure is logged, since the caller

@@ -57,6 +57,11 @@ func (s *Service) Explain(ctx context.Context, actor dossier.Actor, zaak string)
 	if err := requireRole(actor, uitlegLezers...); err != nil {
 		return nil, err
 	}
+	if ok, err := s.dossier.ZaakZichtbaar(ctx, actor, zaak, "archief"); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, err2notFound(zaak)
+	}
 	vandaag := s.vandaag()
 	u := &Uitleg{Zaak: zaak, Overrides: []Override{}, Holds: []Hold{}, Lijsten: []LijstPlaats{}}
 	err := s.dossier.Inzien(ctx, func(in *dossier.Inzage, tx *sqldb.Tx) error {

@@ -45,6 +45,11 @@ func (s *Service) Override(ctx context.Context, actor dossier.Actor, zaak string
 	if err := requireRole(actor, dossier.RolRecordmanager); err != nil {
 		return nil, err
 	}
+	if ok, err := s.dossier.ZaakZichtbaar(ctx, actor, zaak, "archief.override"); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, err2notFound(zaak)
+	}
 	reden := strings.TrimSpace(o.Reden)
 	switch {
 	case reden == "":

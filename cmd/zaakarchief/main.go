@@ -63,6 +63,7 @@ func commands() []*command {
 		tokenListCommand(),
 		tokenRevokeCommand(),
 		auditVerifyCommand(),
+		auditAccessCommand(),
 		selectielijstShowCommand(),
 		exportCommand(),
 		exportVerifyCommand(),

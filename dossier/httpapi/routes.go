@@ -107,6 +107,14 @@ func (api *API) Routes() []server.Route {
 		server.WriteJSON(w, http.StatusOK, o)
 		return nil
 	})
+	handle("GET /api/v1/zaken/{identificatie}/inzage", func(w http.ResponseWriter, r *http.Request, a dossier.Actor) error {
+		log, err := svc.Verwerkingen(r.Context(), a, r.PathValue("identificatie"))
+		if err != nil {
+			return err
+		}
+		server.WriteJSON(w, http.StatusOK, map[string]any{"results": log})
+		return nil
+	})
 	rs = append(rs,
 		captureJSON("POST /api/v1/zaken/{identificatie}/statussen", svc.SetStatus),
 		captureJSON("POST /api/v1/zaken/{identificatie}/besluiten", svc.AddBesluit),

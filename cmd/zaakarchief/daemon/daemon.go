@@ -171,7 +171,7 @@ func Open(ctx context.Context, cfg config.Config, o Options) (d *Daemon, err err
 		d.Log.Info("removed what interrupted uploads left", "aantal", n)
 	}
 	do := dossier.Options{DB: d.db, Blobs: blobs, Afspraak: d.Afspraak,
-		MaxUpload: cfg.MaxUploadBytes, Logger: d.Log, Archief: bepaler, Now: o.Now}
+		MaxUpload: cfg.MaxUploadBytes, Logger: d.Log, Archief: bepaler, Now: o.Now, Clearance: cfg.Export.Clearance}
 	tune(o.Tune.Dossier, &do)
 	if d.Dossier, err = dossier.NewService(do); err != nil {
 		return nil, err
