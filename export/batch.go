@@ -218,7 +218,7 @@ func datumOf(d *dossier.Datum, open string) string {
 // writeFileAtomic writes data to path through a synced temporary file and a rename.
 func writeFileAtomic(path string, data []byte) error {
 	removeStaleTemps(filepath.Dir(path), filepath.Base(path), time.Now().Add(-staleTemp))
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	tmp, err := os.CreateTemp(filepath.Dir(path), tempPattern(filepath.Base(path)))
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -21,8 +23,14 @@ func TestExportRemovesWhatAKilledExportLeft(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "dossier.zip")
 	stale := filepath.Join(dir, ".dossier.zip.123.tmp")
-	busy := filepath.Join(dir, ".dossier.zip.456.tmp")
-	for _, p := range []string{stale, busy} {
+	busy := filepath.Join(dir, ".dossier.zip."+strconv.Itoa(os.Getpid())+".456.tmp")
+	// An export process killed a moment ago: its file goes at once, however young.
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Fatal(err)
+	}
+	killed := filepath.Join(dir, ".dossier.zip."+strconv.Itoa(dead.Process.Pid)+".789.tmp")
+	for _, p := range []string{stale, busy, killed} {
 		if err := os.WriteFile(p, []byte("half"), 0o640); err != nil {
 			t.Fatal(err)
 		}
@@ -34,8 +42,10 @@ func TestExportRemovesWhatAKilledExportLeft(t *testing.T) {
 	if _, err := k.Exporter.ExportFile(context.Background(), daemontest.AuditorActor, zaak, out); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(stale); !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("the killed export's file survived: %v", err)
+	for _, p := range []string{stale, killed} {
+		if _, err := os.Stat(p); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("the killed export's file %s survived: %v", filepath.Base(p), err)
+		}
 	}
 	if _, err := os.Stat(busy); err != nil {
 		t.Errorf("a running export's file was removed: %v", err)

@@ -11,7 +11,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"zaakarchief/dossier"
@@ -232,7 +234,7 @@ func (e *Exporter) ExportFile(ctx context.Context, actor dossier.Actor, zaak, pa
 func (j *Job) WriteFile(ctx context.Context, path string) (*Result, error) {
 	dir := filepath.Dir(path)
 	removeStaleTemps(dir, filepath.Base(path), time.Now().Add(-staleTemp))
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	tmp, err := os.CreateTemp(dir, tempPattern(filepath.Base(path)))
 	if err != nil {
 		j.e.fail(ctx, j.p, err)
 		return nil, fmt.Errorf("export %s: %w", j.p.zaak, err)
@@ -283,15 +285,34 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 // continuously.
 const staleTemp = time.Hour
 
-// removeStaleTemps removes the temporary files (.NAME.*.tmp) of exports to dir/name that were
-// last written before before.
+// tempPattern is the os.CreateTemp pattern of an export's temporary file beside name:
+// .NAME.<pid>.*.tmp, so that a later export can tell a dead writer's file at once.
+func tempPattern(name string) string { return "." + name + "." + strconv.Itoa(os.Getpid()) + ".*.tmp" }
+
+// removeStaleTemps removes the temporary files (.NAME.*.tmp) of exports to dir/name whose
+// writer no longer runs, and any last written before before.
 func removeStaleTemps(dir, name string, before time.Time) {
 	matches, _ := filepath.Glob(filepath.Join(dir, "."+globEscape(name)+".*.tmp"))
 	for _, m := range matches {
-		if fi, err := os.Lstat(m); err == nil && fi.Mode().IsRegular() && fi.ModTime().Before(before) {
+		fi, err := os.Lstat(m)
+		if err != nil || !fi.Mode().IsRegular() {
+			continue
+		}
+		pid, _, _ := strings.Cut(strings.TrimPrefix(filepath.Base(m), "."+name+"."), ".")
+		if fi.ModTime().Before(before) || writerGone(pid) {
 			_ = os.Remove(m)
 		}
 	}
+}
+
+// writerGone reports whether pid names a process that no longer runs.
+func writerGone(pid string) bool {
+	n, err := strconv.Atoi(pid)
+	if err != nil || n <= 0 || n == os.Getpid() {
+		return false
+	}
+	err = syscall.Kill(n, 0)
+	return err != nil && !errors.Is(err, syscall.EPERM)
 }
 
 // globEscape quotes the characters filepath.Match gives a meaning.
