@@ -136,8 +136,7 @@ func newID(now time.Time) string {
 func (a *Archiver) startRun(ctx context.Context, soort, doel string) (RunInfo, error) {
 	r := RunInfo{ID: newID(a.now()), Soort: soort, Doel: doel, Gestart: a.now().UTC(), Status: RunBezig}
 	err := a.db.Update(ctx, func(tx *sqldb.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE archief_runs SET status = ?, melding = ? WHERE status = ?`,
-			RunAfgebroken, "the process stopped before the run ended", RunBezig); err != nil {
+		if err := closeKilledRuns(ctx, tx); err != nil {
 			return err
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO archief_runs (id, soort, doel, gestart, status) VALUES (?, ?, ?, ?, ?)`,
@@ -148,6 +147,89 @@ func (a *Archiver) startRun(ctx context.Context, soort, doel string) (RunInfo, e
 		return r, fmt.Errorf("archive: record run: %w", err)
 	}
 	return r, nil
+}
+
+// closeKilledRuns closes the runs a process that died left "bezig" as "afgebroken", with the
+// totals of what they recorded per zaak before they stopped.
+func closeKilledRuns(ctx context.Context, tx *sqldb.Tx) error {
+	var ids []string
+	rows, err := tx.Query(ctx, `SELECT id FROM archief_runs WHERE status = ?`, RunBezig)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, id := range ids {
+		r := RunInfo{ID: id}
+		end, err := itemTotals(ctx, tx, &r)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE archief_runs SET status = ?, melding = ?, beeindigd = ?, pakketten = ?, objecten = ?, bytes = ?,
+			fouten = ?, overgedragen = ?, herbeschreven = ?, afwijkingen = ? WHERE id = ?`,
+			RunAfgebroken, "the process stopped before the run ended; the totals are what it recorded per zaak", end,
+			r.Pakketten, r.Objecten, r.Bytes, r.Fouten, r.Overgedragen, r.Herbeschreven, r.Afwijkingen, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// itemTotals fills r's totals from what the run recorded per zaak, and returns the end of its
+// last item (nil without items): the true counts of a run that is still going or was killed,
+// whose own row is written only when it ends.
+func itemTotals(ctx context.Context, tx *sqldb.Tx, r *RunInfo) (any, error) {
+	rows, err := tx.Query(ctx, `SELECT stap, status, COUNT(*), COALESCE(SUM(objecten), 0), COALESCE(SUM(bytes), 0), MAX(beeindigd)
+		FROM archief_items WHERE run = ? GROUP BY stap, status`, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var last sql.NullString
+	for rows.Next() {
+		var stap, status string
+		var n, objecten int
+		var bytes int64
+		var eind sql.NullString
+		if err := rows.Scan(&stap, &status, &n, &objecten, &bytes, &eind); err != nil {
+			return nil, err
+		}
+		if eind.Valid && eind.String > last.String {
+			last = eind
+		}
+		switch {
+		case status == ItemFout:
+			r.Fouten += n
+		case stap == StapArchiveren && status == ItemKlaar, stap == StapVerifieren && (status == ItemKlaar || status == ItemAfwijking):
+			r.Pakketten += n
+			r.Objecten += objecten
+			r.Bytes += bytes
+			if status == ItemAfwijking {
+				r.Afwijkingen += n
+			}
+		case stap == StapOverbrengen && status == ItemKlaar:
+			r.Overgedragen += n
+		case stap == StapHerbeschrijven && status == ItemKlaar:
+			r.Herbeschreven += n
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if !last.Valid {
+		return nil, nil
+	}
+	return last.String, nil
 }
 
 // endRun writes the run's totals; it runs even when the run's context has ended.
@@ -208,7 +290,19 @@ func (a *Archiver) runs(ctx context.Context, limit int) ([]RunInfo, error) {
 			r.Beeindigd = timePtr(eind)
 			out = append(out, r)
 		}
-		return rows.Err()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows.Close()
+		// A run that is still going has written its totals nowhere yet: count what it has done.
+		for i := range out {
+			if out[i].Status == RunBezig {
+				if _, err := itemTotals(ctx, tx, &out[i]); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("archive: list runs: %w", err)

@@ -29,6 +29,7 @@ const (
 	AfwijkingManifest   = "manifest"   // the stored manifest disagrees with the content or the journal
 	AfwijkingPakbon     = "pakbon"     // the pakbon does not name the manifest's hash
 	AfwijkingOpslag     = "opslag"     // the target's own checksum record disagrees with the content
+	AfwijkingOnbekend   = "onbekend"   // an object on the target that no package names
 )
 
 // Afwijking is one archived object that does not match what the journal and the manifest say.
@@ -103,7 +104,22 @@ func (a *Archiver) Verify(ctx context.Context, o VerifyOptions) (*Report, error)
 			}
 		}
 		afw, err = s.verifyAll(ctx, zaken, dst)
-		return err
+		if err != nil || pct < 100 {
+			return err
+		}
+		// A full check also looks for objects no package names: what a killed run or a
+		// destruction that stopped halfway left behind.
+		for _, t := range []target.Target{s.tgt, dst} {
+			if t == nil {
+				continue
+			}
+			unnamed, err := a.unnamedObjects(ctx, t)
+			if err != nil {
+				return err
+			}
+			afw = append(afw, unnamed...)
+		}
+		return nil
 	}()
 	rep := s.report(ctx, runErr)
 	rep.Gevonden = afw
@@ -119,6 +135,46 @@ func (a *Archiver) Verify(ctx context.Context, o VerifyOptions) (*Report, error)
 	a.log.InfoContext(ctx, "archive verify ended", "run", rep.ID, "status", rep.Status, "pakketten", rep.Pakketten,
 		"objecten", rep.Objecten, "bytes", rep.Bytes, "afwijkingen", len(afw), "duur", time.Since(start).Round(time.Millisecond))
 	return rep, runErr
+}
+
+// unnamedObjects lists the objects on t that no package in the journal names. The records of
+// transfers (VerklaringMap) are not packages and are left out.
+func (a *Archiver) unnamedObjects(ctx context.Context, t target.Target) ([]Afwijking, error) {
+	known := map[string]bool{}
+	err := a.db.View(ctx, func(tx *sqldb.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT o.sleutel FROM archief_objecten o JOIN archief_pakketten p ON p.zaak = o.zaak WHERE p.doel = ?`, t.URL())
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var k string
+			if err := rows.Scan(&k); err != nil {
+				return err
+			}
+			known[k] = true
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("archive verify: read the journal's objects: %w", err)
+	}
+	var out []Afwijking
+	err = t.List(ctx, "", func(oi target.ObjectInfo) error {
+		if known[oi.Key] || strings.HasPrefix(oi.Key, VerklaringMap+"/") {
+			return nil
+		}
+		f := Afwijking{Doel: t.URL(), Sleutel: oi.Key, Soort: AfwijkingOnbekend,
+			Verwacht: "no object: no package names it", Gevonden: fmt.Sprintf("%d bytes", oi.Size)}
+		a.log.WarnContext(ctx, "archive verify: object that no package names", "doel", f.Doel, "sleutel", f.Sleutel, "grootte", oi.Size)
+		a.m.mismatches.Inc()
+		out = append(out, f)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("archive verify: list %s: %w", t.URL(), err)
+	}
+	return out, nil
 }
 
 // sample keeps each zaak with probability pct/100, and at least one.

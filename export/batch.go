@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"time"
 
 	"zaakarchief/dossier"
 	"zaakarchief/dossier/sqldb"
@@ -216,6 +217,7 @@ func datumOf(d *dossier.Datum, open string) string {
 
 // writeFileAtomic writes data to path through a synced temporary file and a rename.
 func writeFileAtomic(path string, data []byte) error {
+	removeStaleTemps(filepath.Dir(path), filepath.Base(path), time.Now().Add(-staleTemp))
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)

@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"zaakarchief/dossier"
@@ -226,9 +227,11 @@ func (e *Exporter) ExportFile(ctx context.Context, actor dossier.Actor, zaak, pa
 	return job.WriteFile(ctx, path)
 }
 
-// WriteFile writes the job to path atomically, as ExportFile does.
+// WriteFile writes the job to path atomically, as ExportFile does. What an export to the same
+// path that was killed left (its temporary file, not touched for an hour) is removed first.
 func (j *Job) WriteFile(ctx context.Context, path string) (*Result, error) {
 	dir := filepath.Dir(path)
+	removeStaleTemps(dir, filepath.Base(path), time.Now().Add(-staleTemp))
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		j.e.fail(ctx, j.p, err)
@@ -273,4 +276,25 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 	c.n += int64(n)
 	c.h.Write(p[:n])
 	return n, err
+}
+
+// staleTemp is how long a temporary export file must be untouched before a later export to
+// the same path takes it for the debris of a killed one: a running export writes it
+// continuously.
+const staleTemp = time.Hour
+
+// removeStaleTemps removes the temporary files (.NAME.*.tmp) of exports to dir/name that were
+// last written before before.
+func removeStaleTemps(dir, name string, before time.Time) {
+	matches, _ := filepath.Glob(filepath.Join(dir, "."+globEscape(name)+".*.tmp"))
+	for _, m := range matches {
+		if fi, err := os.Lstat(m); err == nil && fi.Mode().IsRegular() && fi.ModTime().Before(before) {
+			_ = os.Remove(m)
+		}
+	}
+}
+
+// globEscape quotes the characters filepath.Match gives a meaning.
+func globEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, "*", `\*`, "?", `\?`, "[", `\[`).Replace(s)
 }

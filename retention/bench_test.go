@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"zaakarchief/cmd/zaakarchief/daemon/daemontest"
 	"zaakarchief/configs"
 	"zaakarchief/dossier"
 	"zaakarchief/retention"
@@ -30,7 +31,7 @@ var (
 // result.
 var benchNu = time.Date(2026, time.June, 1, 10, 0, 0, 0, amsterdam)
 
-var benchResultaten = []string{rtVerleend, rtGeweigerd, rtBuitenBehandeling, rtIngetrokken}
+var benchResultaten = []string{daemontest.Verleend, daemontest.Geweigerd, daemontest.BuitenBehandl, daemontest.Ingetrokken}
 
 // benchData bulk-inserts the closed zaken with their resultaat and archival fields (derived by
 // the same rules) directly with SQL in one transaction, and one hold on the zaken of 2012.
@@ -47,7 +48,7 @@ func benchData(b *testing.B) (string, int) {
 			return
 		}
 		start := time.Now()
-		benchErr = fillBench(benchDir, benchZaken)
+		benchErr = fillBench(b, benchDir, benchZaken)
 		fmt.Fprintf(os.Stderr, "bench setup: %d closed zaken inserted in %s\n", benchZaken, time.Since(start).Round(time.Millisecond))
 	})
 	if benchErr != nil {
@@ -56,16 +57,12 @@ func benchData(b *testing.B) (string, int) {
 	return benchDir, benchZaken
 }
 
-func fillBench(dir string, n int) error {
+func fillBench(b *testing.B, dir string, n int) error {
 	ctx := context.Background()
-	now := func() time.Time { return benchNu }
-	sv, err := openServices(dir, now, setup{})
-	if err != nil {
-		return err
-	}
-	defer sv.db.Close()
-	bep := benchBepaler(sv)
-	tx, err := sv.db.W.BeginTx(ctx, nil)
+	k := benchKit(b, dir)
+	defer k.Close()
+	bep := benchBepaler(k)
+	tx, err := k.DB().W.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
@@ -88,7 +85,7 @@ func fillBench(dir string, n int) error {
 		id := fmt.Sprintf("ZAAK-%d-%07d", startd.Year(), i+1)
 		rt := benchResultaten[i%len(benchResultaten)]
 		e := dossier.DatumVan(eind.Date())
-		d := &dossier.Dossier{Zaak: dossier.Zaak{Identificatie: id, Zaaktype: zaaktypeOV, Einddatum: &e}, Resultaat: &dossier.Resultaat{Resultaattype: rt}}
+		d := &dossier.Dossier{Zaak: dossier.Zaak{Identificatie: id, Zaaktype: daemontest.Zaaktype, Einddatum: &e}, Resultaat: &dossier.Resultaat{Resultaattype: rt}}
 		af, err := bep.Leid(d)
 		if err != nil {
 			return err
@@ -110,13 +107,19 @@ func fillBench(dir string, n int) error {
 	if err := tx.Commit(); err != nil {
 		return err
 	}
-	_, err = sv.db.W.ExecContext(ctx, `ANALYZE`)
+	_, err = k.DB().W.ExecContext(ctx, `ANALYZE`)
 	return err
 }
 
-// benchBepaler is a Bepaler on the services' agreement and the embedded selectielijsten.
-func benchBepaler(sv *services) *retention.Bepaler {
-	b, err := retention.NewBepaler(retention.BepalerOptions{Afspraak: sv.svc.Afspraak(), Lijsten: retention.NewLijsten(configs.FS),
+// benchKit is the daemon on the benchmarks' data directory, on the day they run on.
+func benchKit(b *testing.B, dir string) *daemontest.Kit {
+	b.Helper()
+	return daemontest.New(b, daemontest.WithDir(dir), daemontest.WithClock(daemontest.NewClock(benchNu)))
+}
+
+// benchBepaler is a Bepaler on the daemon's agreement and the embedded selectielijsten.
+func benchBepaler(k *daemontest.Kit) *retention.Bepaler {
+	b, err := retention.NewBepaler(retention.BepalerOptions{Afspraak: k.Dossier.Afspraak(), Lijsten: retention.NewLijsten(configs.FS),
 		Overbrenging: retention.StandaardOverbrenging()})
 	if err != nil {
 		panic(err) // the default agreement and the embedded lists always make one
@@ -168,17 +171,13 @@ func (p *peakHeap) report(b *testing.B) {
 // selectielijst, Derive, transfer date), as a re-derivation of the whole store would.
 func BenchmarkDeriveMillionClosedZaken(b *testing.B) {
 	dir, n := benchData(b)
-	sv, err := openServices(dir, func() time.Time { return benchNu }, setup{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer sv.db.Close()
-	bep := benchBepaler(sv)
+	k := benchKit(b, dir)
+	bep := benchBepaler(k)
 	ctx := context.Background()
 	peak := startPeakHeap()
 	b.ResetTimer()
 	for range b.N {
-		rows, err := sv.db.R.QueryContext(ctx, `SELECT z.identificatie, z.einddatum, r.resultaattype FROM zaken z JOIN resultaten r ON r.zaak = z.identificatie WHERE z.einddatum IS NOT NULL`)
+		rows, err := k.DB().R.QueryContext(ctx, `SELECT z.identificatie, z.einddatum, r.resultaattype FROM zaken z JOIN resultaten r ON r.zaak = z.identificatie WHERE z.einddatum IS NOT NULL`)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -192,7 +191,7 @@ func BenchmarkDeriveMillionClosedZaken(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			af, err := bep.Leid(&dossier.Dossier{Zaak: dossier.Zaak{Identificatie: id, Zaaktype: zaaktypeOV, Einddatum: &e}, Resultaat: &dossier.Resultaat{Resultaattype: rt}})
+			af, err := bep.Leid(&dossier.Dossier{Zaak: dossier.Zaak{Identificatie: id, Zaaktype: daemontest.Zaaktype, Einddatum: &e}, Resultaat: &dossier.Resultaat{Resultaattype: rt}})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -218,18 +217,14 @@ func BenchmarkDeriveMillionClosedZaken(b *testing.B) {
 // iterations the list is removed again (untimed).
 func BenchmarkProposeMillionClosedZaken(b *testing.B) {
 	dir, n := benchData(b)
-	sv, err := openServices(dir, func() time.Time { return benchNu }, setup{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer sv.db.Close()
+	k := benchKit(b, dir)
 	ctx := context.Background()
-	rm := dossier.Actor{Organisatie: orgGemeente, Rol: dossier.RolRecordmanager}
+	rm := dossier.Actor{Organisatie: daemontest.Gemeente, Rol: dossier.RolRecordmanager}
 	peak := startPeakHeap()
 	b.ResetTimer()
 	var opgenomen int
 	for range b.N {
-		v, err := sv.ret.Propose(ctx, rm)
+		v, err := k.Retention.Propose(ctx, rm)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -238,7 +233,7 @@ func BenchmarkProposeMillionClosedZaken(b *testing.B) {
 		}
 		opgenomen = v.Opgenomen
 		b.StopTimer()
-		if err := benchReset(ctx, sv.db.W); err != nil {
+		if err := benchReset(ctx, k.DB().W); err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()

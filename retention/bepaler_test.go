@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"zaakarchief/cmd/zaakarchief/daemon/daemontest"
 	"zaakarchief/configs"
 	"zaakarchief/dossier"
 	"zaakarchief/dossier/afspraak"
@@ -65,11 +66,11 @@ func TestBepalerDerivesFromTheDossierPerAfleidingswijze(t *testing.T) {
 		uitgesteld    string // part of the reason
 		weigering     string // part of the conflict's detail
 	}{
-		{name: "geweigerd: einddatum + P5Y", resultaattype: rtGeweigerd, einddatum: d(2024, 1, 31),
+		{name: "geweigerd: einddatum + P5Y", resultaattype: daemontest.Geweigerd, einddatum: d(2024, 1, 31),
 			nominatie: "vernietigen", brondatum: "2024-01-31", actiedatum: "2029-01-31"},
-		{name: "verleend: transfer after 20 years under the Archiefwet 1995", resultaattype: rtVerleend, einddatum: d(2024, 2, 29),
+		{name: "verleend: transfer after 20 years under the Archiefwet 1995", resultaattype: daemontest.Verleend, einddatum: d(2024, 2, 29),
 			nominatie: "blijvend_bewaren", brondatum: "2024-02-29", actiedatum: "2044-02-29"},
-		{name: "verleend: transfer after 10 years once the new law is in force, clamped", resultaattype: rtVerleend, einddatum: d(2024, 2, 29),
+		{name: "verleend: transfer after 10 years once the new law is in force, clamped", resultaattype: daemontest.Verleend, einddatum: d(2024, 2, 29),
 			overbrenging: &nieuweWet, nominatie: "blijvend_bewaren", brondatum: "2024-02-29", actiedatum: "2034-02-28"},
 		{name: "eigenschap missing: postponed", resultaattype: "Vergunning tijdelijk", einddatum: d(2024, 3, 1),
 			nominatie: "vernietigen", uitgesteld: "einddatum_vergunning"},
@@ -95,7 +96,7 @@ func TestBepalerDerivesFromTheDossierPerAfleidingswijze(t *testing.T) {
 			nominatie: "vernietigen", uitgesteld: "met de hand"},
 		{name: "selectielijstklasse not in the list: refused", resultaattype: "Onbekende klasse", einddatum: d(2024, 3, 1), weigering: "11.99"},
 		{name: "resultaattype not in the agreement: refused", resultaattype: "Verdwenen", einddatum: d(2024, 3, 1), weigering: "Verdwenen"},
-		{name: "no einddatum: refused", resultaattype: rtGeweigerd, weigering: "einddatum"},
+		{name: "no einddatum: refused", resultaattype: daemontest.Geweigerd, weigering: "einddatum"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -108,7 +109,7 @@ func TestBepalerDerivesFromTheDossierPerAfleidingswijze(t *testing.T) {
 				t.Fatal(err)
 			}
 			dos := &dossier.Dossier{
-				Zaak:          dossier.Zaak{Identificatie: "ZAAK-2024-0000001", Zaaktype: zaaktypeOV, Einddatum: tc.einddatum},
+				Zaak:          dossier.Zaak{Identificatie: "ZAAK-2024-0000001", Zaaktype: daemontest.Zaaktype, Einddatum: tc.einddatum},
 				Resultaat:     &dossier.Resultaat{Resultaattype: tc.resultaattype},
 				Eigenschappen: tc.eigenschappen, Besluiten: tc.besluiten,
 			}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +16,9 @@ import (
 	"testing"
 	"time"
 
+	"zaakarchief/cmd/zaakarchief/config"
+	"zaakarchief/cmd/zaakarchief/daemon"
+	"zaakarchief/cmd/zaakarchief/daemon/daemontest"
 	"zaakarchief/retention"
 )
 
@@ -60,12 +64,19 @@ func crashHelper() int {
 			select {} // the signal is on its way
 		}
 	}
-	sv, err := openServices(dir, func() time.Time { return now }, setup{wachttijd: "P0D", pakketten: archiefDir(os.Getenv("CRASH_ARCHIEF")), hook: hook})
+	// The child builds the daemon as serve does, on the parent's data directory.
+	st := setup{wachttijd: "P0D", pakketten: archiefDir(os.Getenv("CRASH_ARCHIEF")), hook: hook}
+	cfg := config.Defaults()
+	cfg.Data = dir
+	st.config(&cfg)
+	o := daemon.Options{Logger: slog.New(slog.DiscardHandler), Getenv: func(string) string { return "" }, Now: func() time.Time { return now }}
+	st.options(&o)
+	d, err := daemon.Open(context.Background(), cfg, o)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
 	}
-	if _, err := sv.ret.Execute(context.Background(), retention.Systeem, lijst); err != nil {
+	if _, err := d.Retention.Execute(context.Background(), retention.Systeem, lijst); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 3
 	}
@@ -105,34 +116,34 @@ func TestExecutionKilledAtAnyPointCompletesWhenRunAgain(t *testing.T) {
 			// permanent zaak, one shares one with another zaak on the list.
 			gedeeld, samen := pdf("gedeelde tekening"), pdf("samen op de lijst")
 			var weg []string
-			weg = append(weg, s.closedZaak("een", rtIngetrokken, pdf("een"), gedeeld))
-			weg = append(weg, s.closedZaak("twee", rtIngetrokken, pdf("twee"), samen))
-			weg = append(weg, s.closedZaak("drie", rtIngetrokken, pdf("drie"), samen, gedeeld))
-			weg = append(weg, s.closedZaak("vier", rtBuitenBehandeling, pdf("vier")))
-			blijft := s.closedZaak("blijft", rtVerleend, pdf("blijft"), gedeeld)
+			weg = append(weg, s.closedZaak(daemontest.Ingetrokken, pdf("een"), gedeeld))
+			weg = append(weg, s.closedZaak(daemontest.Ingetrokken, pdf("twee"), samen))
+			weg = append(weg, s.closedZaak(daemontest.Ingetrokken, pdf("drie"), samen, gedeeld))
+			weg = append(weg, s.closedZaak(daemontest.BuitenBehandl, pdf("vier")))
+			blijft := s.closedZaak(daemontest.Verleend, pdf("blijft"), gedeeld)
 			for _, z := range append(slices.Clone(weg), blijft) {
 				if err := os.WriteFile(filepath.Join(archief, z), []byte("pakket "+z), 0o640); err != nil {
 					t.Fatal(err)
 				}
 			}
-			c.set(2026, time.February, 2)
+			c.Set(dag(2026, time.February, 2))
 			ctx := context.Background()
 			rm, ar := s.authenticate(s.recordmanager), s.authenticate(s.archivaris)
-			v, err := s.ret.Propose(ctx, rm)
+			v, err := s.Retention.Propose(ctx, rm)
 			if err != nil || v.Opgenomen != len(weg) {
 				t.Fatalf("proposal %+v %v", v, err)
 			}
 			id := v.Lijst.ID
-			mustStep(t)(s.ret.Submit(ctx, rm, id))
+			mustStep(t)(s.Retention.Submit(ctx, rm, id))
 			var bs []retention.Beoordeling
 			for _, z := range weg {
 				bs = append(bs, retention.Beoordeling{Zaak: z, Beoordeling: retention.BeoordelingVernietigen})
 			}
-			mustStep(t)(s.ret.Review(ctx, ar, id, bs))
-			mustStep(t)(s.ret.Approve(ctx, ar, id))
+			mustStep(t)(s.Retention.Review(ctx, ar, id, bs))
+			mustStep(t)(s.Retention.Approve(ctx, ar, id))
 
 			child := exec.Command(os.Args[0], "-test.run=^$")
-			child.Env = append(os.Environ(), crashHelperEnv+"=1", "CRASH_DIR="+s.dir, "CRASH_ARCHIEF="+archief, "CRASH_LIJST="+id, "CRASH_PUNT="+tc.punt,
+			child.Env = append(os.Environ(), crashHelperEnv+"=1", "CRASH_DIR="+s.Dir, "CRASH_ARCHIEF="+archief, "CRASH_LIJST="+id, "CRASH_PUNT="+tc.punt,
 				"CRASH_NA="+strconv.Itoa(tc.na), "CRASH_NU="+c.Now().Format(time.RFC3339Nano))
 			out, err := child.CombinedOutput()
 			var ee *exec.ExitError
@@ -152,7 +163,7 @@ func TestExecutionKilledAtAnyPointCompletesWhenRunAgain(t *testing.T) {
 				t.Errorf("killed between commit and purge, yet nothing is queued: the test does not reach that state")
 			}
 
-			u, err := s.ret.Execute(ctx, rm, id)
+			u, err := s.Retention.Execute(ctx, rm, id)
 			if err != nil || !u.Voltooid {
 				t.Fatalf("execution after the crash: %+v %v", u, err)
 			}
@@ -167,7 +178,7 @@ func TestExecutionKilledAtAnyPointCompletesWhenRunAgain(t *testing.T) {
 func checkCompleted(t *testing.T, s *stack, id string, weg []string, blijft, archief string) {
 	t.Helper()
 	ctx := context.Background()
-	l, err := s.ret.Lijst(ctx, retention.Systeem, id)
+	l, err := s.Retention.Lijst(ctx, retention.Systeem, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +195,7 @@ func checkCompleted(t *testing.T, s *stack, id string, weg []string, blijft, arc
 			}
 		}
 		n := 0
-		for _, e := range s.audit(z) {
+		for _, e := range s.AuditTrail(z) {
 			if e.Actie == "zaak.vernietigd" {
 				n++
 			}
@@ -212,11 +223,11 @@ func checkCompleted(t *testing.T, s *stack, id string, weg []string, blijft, arc
 	if n := s.queued(); n != 0 {
 		t.Errorf("%d contents still queued", n)
 	}
-	breaks, _, err := s.svc.VerifyAudit(ctx)
+	breaks, _, err := s.Dossier.VerifyAudit(ctx)
 	if err != nil || len(breaks) > 0 {
 		t.Errorf("audit chains: %v %v", breaks, err)
 	}
-	vk, err := s.ret.Verklaring(ctx, retention.Systeem, id)
+	vk, err := s.Retention.Verklaring(ctx, retention.Systeem, id)
 	if err != nil {
 		t.Fatal(err)
 	}

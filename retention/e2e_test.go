@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"zaakarchief/cmd/zaakarchief/daemon/daemontest"
 	"zaakarchief/dossier"
 	"zaakarchief/dossier/sqldb"
 	"zaakarchief/retention"
@@ -37,14 +38,14 @@ func TestDestructionListEndToEndOverHTTP(t *testing.T) {
 	s := newStack(t, c, setup{wachttijd: "P7D"})
 	gedeeld := pdf("bouwtekening die in twee aanvragen zit")
 
-	a := s.closedZaak("Dakkapel geweigerd", rtGeweigerd, pdf("aanvraag A"))
-	b := s.closedZaak("Aanbouw verleend", rtVerleend, pdf("aanvraag B"), gedeeld)
-	cz := s.closedZaak("Schuur buiten behandeling", rtBuitenBehandeling, pdf("aanvraag C"))
-	d := s.closedZaak("Kap ingetrokken", rtIngetrokken, pdf("aanvraag D"), gedeeld)
-	f := s.closedZaak("Erker geweigerd", rtGeweigerd, pdf("aanvraag F"))
-	g := s.closedZaak("Hek ingetrokken", rtIngetrokken, pdf("aanvraag G"))
-	c.set(2024, time.November, 4)
-	e := s.closedZaak("Recent geweigerd", rtGeweigerd, pdf("aanvraag E"))
+	a := s.closedZaak(daemontest.Geweigerd, pdf("aanvraag A"))
+	b := s.closedZaak(daemontest.Verleend, pdf("aanvraag B"), gedeeld)
+	cz := s.closedZaak(daemontest.BuitenBehandl, pdf("aanvraag C"))
+	d := s.closedZaak(daemontest.Ingetrokken, pdf("aanvraag D"), gedeeld)
+	f := s.closedZaak(daemontest.Geweigerd, pdf("aanvraag F"))
+	g := s.closedZaak(daemontest.Ingetrokken, pdf("aanvraag G"))
+	c.Set(dag(2024, time.November, 4))
+	e := s.closedZaak(daemontest.Geweigerd, pdf("aanvraag E"))
 
 	// Derivation at closing: nominatie and dates per resultaat.
 	wantArchief := map[string]struct{ nominatie, volledig string }{
@@ -73,28 +74,28 @@ func TestDestructionListEndToEndOverHTTP(t *testing.T) {
 		ub.Archief.Archiefactiedatum.String() != ub.Einddatum.Time().AddDate(20, 0, 0).Format(time.DateOnly) {
 		t.Errorf("verleend: archief %+v, overbrenging %+v; want blijvend_bewaren transferred 20 years after closing", ub.Archief, ub.Overbrenging)
 	}
-	beforeB := s.get(s.recordmanager, "/api/v1/zaken/"+b).body
+	beforeB := s.Client(s.recordmanager).Get("/api/v1/zaken/" + b).Body
 
 	// Years later: a hold on C, then a proposal.
-	c.set(2026, time.June, 1)
-	s.problem(s.post(s.archivaris, "/api/v1/holds", map[string]any{"soort": "juridisch", "reden": "x", "zaak": cz}), http.StatusForbidden)
+	c.Set(dag(2026, time.June, 1))
+	s.problem(s.Client(s.archivaris).Post("/api/v1/holds", map[string]any{"soort": "juridisch", "reden": "x", "zaak": cz}), http.StatusForbidden)
 	var hold retention.Hold
-	s.must(s.post(s.recordmanager, "/api/v1/holds", map[string]any{"soort": "juridisch", "reden": "bezwaarprocedure loopt", "zaak": cz}), http.StatusCreated, &hold)
+	s.Client(s.recordmanager).JSON(http.MethodPost, "/api/v1/holds", map[string]any{"soort": "juridisch", "reden": "bezwaarprocedure loopt", "zaak": cz}, http.StatusCreated, &hold)
 	var holds []retention.Hold
-	s.must(s.get(s.archivaris, "/api/v1/holds"), http.StatusOK, &holds)
+	s.Client(s.archivaris).JSON(http.MethodGet, "/api/v1/holds", nil, http.StatusOK, &holds)
 	if len(holds) != 1 || holds[0].ID != hold.ID || !holds[0].Actief {
 		t.Fatalf("holds %+v, want the one active hold", holds)
 	}
 
 	var v retention.Voorstel
-	s.must(s.post(s.recordmanager, "/api/v1/vernietigingslijsten", nil), http.StatusCreated, &v)
+	s.Client(s.recordmanager).JSON(http.MethodPost, "/api/v1/vernietigingslijsten", nil, http.StatusCreated, &v)
 	if v.Lijst == nil || v.Opgenomen != 4 || v.Bevroren != 1 || v.Verlopen != 5 {
 		t.Fatalf("proposal %+v, want 4 zaken (A, D, F, G), 1 held (C), 5 due", v)
 	}
 	id := v.Lijst.ID
 	lp := "/api/v1/vernietigingslijsten/" + id
 	var l retention.Lijst
-	s.must(s.get(s.recordmanager, lp), http.StatusOK, &l)
+	s.Client(s.recordmanager).JSON(http.MethodGet, lp, nil, http.StatusOK, &l)
 	var opLijst []string
 	for _, it := range l.Items {
 		opLijst = append(opLijst, it.Zaak)
@@ -103,47 +104,52 @@ func TestDestructionListEndToEndOverHTTP(t *testing.T) {
 		t.Fatalf("list holds %v, want %v (not the permanent B, the held C or the recent E)", opLijst, want)
 	}
 	var again retention.Voorstel
-	s.must(s.post(s.recordmanager, "/api/v1/vernietigingslijsten", nil), http.StatusOK, &again)
+	s.Client(s.recordmanager).JSON(http.MethodPost, "/api/v1/vernietigingslijsten", nil, http.StatusOK, &again)
 	if again.Lijst != nil || again.AlOpLijst != 4 {
 		t.Errorf("second proposal %+v, want no list, 4 already on one", again)
 	}
 
 	// Not before approval, not by the wrong role.
-	s.problem(s.post(s.recordmanager, lp+"/uitvoeren", nil), http.StatusConflict)
-	s.problem(s.post(s.recordmanager, lp+"/goedkeuren", nil), http.StatusForbidden)
-	s.problem(s.post(s.archivaris, lp+"/indienen", nil), http.StatusForbidden)
-	s.must(s.post(s.recordmanager, lp+"/indienen", nil), http.StatusOK, &l)
+	s.problem(s.Client(s.recordmanager).Post(lp+"/uitvoeren", nil), http.StatusConflict)
+	s.problem(s.Client(s.recordmanager).Post(lp+"/goedkeuren", nil), http.StatusForbidden)
+	s.problem(s.Client(s.archivaris).Post(lp+"/indienen", nil), http.StatusForbidden)
+	s.Client(s.recordmanager).JSON(http.MethodPost, lp+"/indienen", nil, http.StatusOK, &l)
 	if l.Status != retention.LijstReadyToReview {
 		t.Fatalf("after submit: status %s", l.Status)
 	}
-	s.problem(s.post(s.recordmanager, lp+"/items/"+g+"/afvoeren", map[string]any{"reden": ""}), http.StatusBadRequest)
-	s.must(s.post(s.recordmanager, lp+"/items/"+g+"/afvoeren", map[string]any{"reden": "Woo-verzoek verwacht"}), http.StatusOK, nil)
-	s.problem(s.post(s.archivaris, lp+"/goedkeuren", nil), http.StatusConflict) // A, D, F unanswered
-	s.must(s.post(s.archivaris, lp+"/beoordelingen", map[string]any{"beoordelingen": []map[string]any{
+	s.problem(s.Client(s.recordmanager).Post(lp+"/items/"+g+"/afvoeren", map[string]any{"reden": ""}), http.StatusBadRequest)
+	s.Client(s.recordmanager).JSON(http.MethodPost, lp+"/items/"+g+"/afvoeren", map[string]any{"reden": "Woo-verzoek verwacht"}, http.StatusOK, nil)
+	s.problem(s.Client(s.archivaris).Post(lp+"/goedkeuren", nil), http.StatusConflict) // A, D, F unanswered
+	s.Client(s.archivaris).JSON(http.MethodPost, lp+"/beoordelingen", map[string]any{"beoordelingen": []map[string]any{
 		{"zaak": a, "beoordeling": "vernietigen"},
 		{"zaak": d, "beoordeling": "vernietigen"},
 		{"zaak": f, "beoordeling": "bewaren", "archiefactiedatum": "2030-01-01", "reden": "precedent voor nieuw beleid"},
-	}}), http.StatusOK, &l)
+	}}, http.StatusOK, &l)
 	if l.Aantallen[retention.ItemSuggested] != 2 || l.Aantallen["onbeantwoord"] != 0 || l.Aantallen[retention.ItemRemoved] != 2 {
 		t.Fatalf("after review: counts %v", l.Aantallen)
 	}
-	s.must(s.post(s.archivaris, lp+"/goedkeuren", nil), http.StatusOK, &l)
-	if l.Status != retention.LijstReadyToDelete || l.UitvoerbaarVanaf == nil || !l.UitvoerbaarVanaf.Equal(c.Now().Add(7*24*time.Hour)) {
+	// The kit's clock moves a microsecond on at every reading: the approval read it between
+	// these two readings.
+	voor := c.Now()
+	s.Client(s.archivaris).JSON(http.MethodPost, lp+"/goedkeuren", nil, http.StatusOK, &l)
+	na := c.Now()
+	if l.Status != retention.LijstReadyToDelete || l.UitvoerbaarVanaf == nil ||
+		l.UitvoerbaarVanaf.Before(voor.Add(7*24*time.Hour)) || l.UitvoerbaarVanaf.After(na.Add(7*24*time.Hour)) {
 		t.Fatalf("after approval: %+v, want ready_to_delete executable in 7 days", l)
 	}
 
 	// The waiting period holds, then execution.
-	s.problem(s.post(s.recordmanager, lp+"/uitvoeren", nil), http.StatusConflict)
-	c.add(7*24*time.Hour + time.Minute)
+	s.problem(s.Client(s.recordmanager).Post(lp+"/uitvoeren", nil), http.StatusConflict)
+	c.Advance(7*24*time.Hour + time.Minute)
 	var u retention.Uitvoering
-	s.must(s.post(s.recordmanager, lp+"/uitvoeren", nil), http.StatusOK, &u)
+	s.Client(s.recordmanager).JSON(http.MethodPost, lp+"/uitvoeren", nil, http.StatusOK, &u)
 	if !u.Voltooid || u.Vernietigd != 2 || u.Lijst.Status != retention.LijstDeleted {
 		t.Fatalf("execution %+v, want 2 destroyed and the list deleted", u)
 	}
 
 	// The destroyed zaken are gone, with their own content; the shared content stays.
 	for _, z := range []string{a, d} {
-		s.problem(s.get(s.recordmanager, "/api/v1/zaken/"+z), http.StatusNotFound)
+		s.problem(s.Client(s.recordmanager).Get("/api/v1/zaken/"+z), http.StatusNotFound)
 	}
 	for name, content := range map[string][]byte{"A": pdf("aanvraag A"), "D": pdf("aanvraag D")} {
 		if _, err := os.Stat(blobPath(s, content)); !os.IsNotExist(err) {
@@ -156,11 +162,11 @@ func TestDestructionListEndToEndOverHTTP(t *testing.T) {
 	if n := s.queued(); n != 0 {
 		t.Errorf("%d contents still queued for deletion", n)
 	}
-	if afterB := s.get(s.recordmanager, "/api/v1/zaken/"+b).body; !bytes.Equal(beforeB, afterB) {
+	if afterB := s.Client(s.recordmanager).Get("/api/v1/zaken/" + b).Body; !bytes.Equal(beforeB, afterB) {
 		t.Errorf("the permanent zaak B changed:\nbefore %s\nafter  %s", beforeB, afterB)
 	}
 	for _, z := range []string{cz, e, f, g} {
-		s.must(s.get(s.recordmanager, "/api/v1/zaken/"+z), http.StatusOK, nil)
+		s.Client(s.recordmanager).JSON(http.MethodGet, "/api/v1/zaken/"+z, nil, http.StatusOK, nil)
 	}
 	if got := s.explain(f).Archief.Archiefactiedatum.String(); got != "2030-01-01" {
 		t.Errorf("F kept longer: archiefactiedatum %s, want 2030-01-01", got)
@@ -168,8 +174,7 @@ func TestDestructionListEndToEndOverHTTP(t *testing.T) {
 
 	// The verklaring lists exactly A and D, with grounds and who approved.
 	var vk retention.Verklaring
-	r := s.do(s.auditor, http.MethodGet, lp+"/verklaring", "", "application/json", nil)
-	s.must(r, http.StatusOK, &vk)
+	s.Client(s.auditor).Accepting("application/json").JSON(http.MethodGet, lp+"/verklaring", nil, http.StatusOK, &vk)
 	var ids []string
 	for _, z := range vk.Zaken {
 		ids = append(ids, z.Identificatie)
@@ -181,24 +186,24 @@ func TestDestructionListEndToEndOverHTTP(t *testing.T) {
 	if !slices.Equal(ids, sorted(a, d)) || vk.Aantal != 2 || vk.Goedgekeurd == nil || vk.Methode == "" || len(vk.Zorgdragers) != 1 {
 		t.Errorf("verklaring lists %v (aantal %d, goedgekeurd %+v, zorgdragers %v), want exactly %v", ids, vk.Aantal, vk.Goedgekeurd, vk.Zorgdragers, sorted(a, d))
 	}
-	html := s.do(s.auditor, http.MethodGet, lp+"/verklaring", "", "text/html", nil)
-	if html.code != http.StatusOK || !strings.HasPrefix(html.header.Get("Content-Type"), "text/html") {
-		t.Fatalf("verklaring as HTML: %d %s", html.code, html.header.Get("Content-Type"))
+	html := s.Client(s.auditor).Accepting("text/html").Get(lp + "/verklaring")
+	if html.Code != http.StatusOK || !strings.HasPrefix(html.Header.Get("Content-Type"), "text/html") {
+		t.Fatalf("verklaring as HTML: %d %s", html.Code, html.Header.Get("Content-Type"))
 	}
 	for _, want := range []string{a, d, "@page", "Verklaring van vernietiging", "A. Rchivaris", "11.2", "P5Y"} {
-		if !bytes.Contains(html.body, []byte(want)) {
+		if !bytes.Contains(html.Body, []byte(want)) {
 			t.Errorf("verklaring HTML lacks %q", want)
 		}
 	}
 	for _, bad := range []string{b, cz, e, f, g, "<link", "src=", "<script"} {
-		if bytes.Contains(html.body, []byte(bad)) {
+		if bytes.Contains(html.Body, []byte(bad)) {
 			t.Errorf("verklaring HTML contains %q: it must list only the destroyed zaken and be self-contained", bad)
 		}
 	}
 
 	// The audit trail outlives the zaak and says who approved and who destroyed.
 	acties := map[string]dossier.AuditEntry{}
-	for _, en := range s.audit(a) {
+	for _, en := range s.AuditTrail(a) {
 		acties[en.Actie] = en
 	}
 	for _, want := range []string{"zaak.aangemaakt", "vernietigingslijst.voorgesteld", "vernietigingslijst.ingediend",
@@ -213,7 +218,7 @@ func TestDestructionListEndToEndOverHTTP(t *testing.T) {
 	if en := acties["zaak.vernietigd"]; !bytes.Contains(en.Details, []byte(`"A. Rchivaris"`)) {
 		t.Errorf("destruction audit does not name who approved: %s", en.Details)
 	}
-	breaks, _, err := s.svc.VerifyAudit(context.Background())
+	breaks, _, err := s.Dossier.VerifyAudit(context.Background())
 	if err != nil || len(breaks) > 0 {
 		t.Errorf("audit chains: %v %v", breaks, err)
 	}
@@ -223,13 +228,13 @@ func TestDestructionListEndToEndOverHTTP(t *testing.T) {
 		t.Errorf("explain after destruction: %+v", ux)
 	}
 	logBefore := s.count(`SELECT COUNT(*) FROM retention_lijst_log WHERE lijst = ?`, id)
-	s.must(s.post(s.recordmanager, lp+"/uitvoeren", nil), http.StatusOK, &u)
+	s.Client(s.recordmanager).JSON(http.MethodPost, lp+"/uitvoeren", nil, http.StatusOK, &u)
 	if !u.Voltooid || u.Vernietigd != 0 || s.count(`SELECT COUNT(*) FROM retention_lijst_log WHERE lijst = ?`, id) != logBefore {
 		t.Errorf("second execution: %+v", u)
 	}
-	s.problem(s.post(s.archivaris, lp+"/annuleren", map[string]any{"reden": "te laat"}), http.StatusConflict)
+	s.problem(s.Client(s.archivaris).Post(lp+"/annuleren", map[string]any{"reden": "te laat"}), http.StatusConflict)
 	var logboek []retention.LogRegel
-	s.must(s.get(s.auditor, lp+"/logboek"), http.StatusOK, &logboek)
+	s.Client(s.auditor).JSON(http.MethodGet, lp+"/logboek", nil, http.StatusOK, &logboek)
 	var stappen []string
 	for _, r := range logboek {
 		stappen = append(stappen, r.Actie)
@@ -249,7 +254,7 @@ func sorted(s ...string) []string {
 
 func blobPath(s *stack, content []byte) string {
 	h := hashHex(content)
-	return filepath.Join(s.dir, "blobs", h[:2], h)
+	return filepath.Join(s.blobDir(), h[:2], h)
 }
 
 // TestHoldsCoverZaaktypeAndPeriodAndReleaseLetsTheZaakGo checks the three scopes of a hold, its
@@ -257,15 +262,15 @@ func blobPath(s *stack, content []byte) string {
 func TestHoldsCoverZaaktypeAndPeriodAndReleaseLetsTheZaakGo(t *testing.T) {
 	c := newClock(2018, time.January, 8)
 	s := newStack(t, c, setup{})
-	z1 := s.closedZaak("eerste", rtIngetrokken)
-	c.set(2019, time.June, 3)
-	z2 := s.closedZaak("tweede", rtIngetrokken)
-	c.set(2026, time.March, 2)
+	z1 := s.closedZaak(daemontest.Ingetrokken)
+	c.Set(dag(2019, time.June, 3))
+	z2 := s.closedZaak(daemontest.Ingetrokken)
+	c.Set(dag(2026, time.March, 2))
 	ctx := context.Background()
 	rm := s.authenticate(s.recordmanager)
 	onHold := func(zaak string) int {
 		var n []retention.Hold
-		if err := s.svc.Inzien(ctx, func(in *dossier.Inzage, tx *sqldb.Tx) error {
+		if err := s.Dossier.Inzien(ctx, func(in *dossier.Inzage, tx *sqldb.Tx) error {
 			var err error
 			n, err = retention.OnHold(ctx, in, tx, zaak, dossier.DatumVan(2026, time.March, 2))
 			return err
@@ -274,7 +279,7 @@ func TestHoldsCoverZaaktypeAndPeriodAndReleaseLetsTheZaakGo(t *testing.T) {
 		}
 		return len(n)
 	}
-	periode, err := s.ret.AddHold(ctx, rm, retention.NieuweHold{Soort: retention.HoldWoo, Reden: "Woo-verzoek over 2018",
+	periode, err := s.Retention.AddHold(ctx, rm, retention.NieuweHold{Soort: retention.HoldWoo, Reden: "Woo-verzoek over 2018",
 		Van: ptr(dossier.DatumVan(2018, 1, 1)), Tot: ptr(dossier.DatumVan(2018, 12, 31))})
 	if err != nil {
 		t.Fatal(err)
@@ -282,7 +287,7 @@ func TestHoldsCoverZaaktypeAndPeriodAndReleaseLetsTheZaakGo(t *testing.T) {
 	if onHold(z1) != 1 || onHold(z2) != 0 {
 		t.Errorf("period 2018 holds z1 %d times and z2 %d times, want 1 and 0", onHold(z1), onHold(z2))
 	}
-	zt, err := s.ret.AddHold(ctx, rm, retention.NieuweHold{Soort: retention.HoldAudit, Reden: "rekenkameronderzoek", Zaaktype: zaaktypeOV,
+	zt, err := s.Retention.AddHold(ctx, rm, retention.NieuweHold{Soort: retention.HoldAudit, Reden: "rekenkameronderzoek", Zaaktype: daemontest.Zaaktype,
 		Einddatum: ptr(dossier.DatumVan(2026, 3, 31))})
 	if err != nil {
 		t.Fatal(err)
@@ -290,26 +295,26 @@ func TestHoldsCoverZaaktypeAndPeriodAndReleaseLetsTheZaakGo(t *testing.T) {
 	if onHold(z1) != 2 || onHold(z2) != 1 {
 		t.Errorf("with a zaaktype hold: %d and %d holds, want 2 and 1", onHold(z1), onHold(z2))
 	}
-	v, err := s.ret.Propose(ctx, rm)
+	v, err := s.Retention.Propose(ctx, rm)
 	if err != nil || v.Lijst != nil || v.Bevroren != 2 {
 		t.Fatalf("proposal under holds: %+v %v, want nothing and 2 held", v, err)
 	}
 	// The zaaktype hold ends on 2026-03-31; the period hold is released.
-	c.set(2026, time.April, 1)
-	if _, err := s.ret.ReleaseHold(ctx, rm, periode.ID, ""); !errors.Is(err, dossier.ErrInvalid) {
+	c.Set(dag(2026, time.April, 1))
+	if _, err := s.Retention.ReleaseHold(ctx, rm, periode.ID, ""); !errors.Is(err, dossier.ErrInvalid) {
 		t.Errorf("release without reason: %v, want invalid", err)
 	}
-	if _, err := s.ret.ReleaseHold(ctx, rm, periode.ID, "verzoek afgehandeld"); err != nil {
+	if _, err := s.Retention.ReleaseHold(ctx, rm, periode.ID, "verzoek afgehandeld"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.ret.ReleaseHold(ctx, rm, periode.ID, "nog eens"); !errors.Is(err, dossier.ErrConflict) {
+	if _, err := s.Retention.ReleaseHold(ctx, rm, periode.ID, "nog eens"); !errors.Is(err, dossier.ErrConflict) {
 		t.Errorf("second release: %v, want conflict", err)
 	}
-	v, err = s.ret.Propose(ctx, rm)
+	v, err = s.Retention.Propose(ctx, rm)
 	if err != nil || v.Lijst == nil || v.Opgenomen != 2 {
 		t.Fatalf("proposal after the holds: %+v %v, want both zaken", v, err)
 	}
-	all, err := s.ret.Holds(ctx, rm, true)
+	all, err := s.Retention.Holds(ctx, rm, true)
 	if err != nil || len(all) != 2 || all[0].Actief || all[1].Actief {
 		t.Errorf("all holds %+v %v, want two inactive", all, err)
 	}
@@ -318,16 +323,16 @@ func TestHoldsCoverZaaktypeAndPeriodAndReleaseLetsTheZaakGo(t *testing.T) {
 		{Soort: "zomaar", Reden: "x", Zaak: z1},
 		{Soort: retention.HoldWoo, Reden: " ", Zaak: z1},
 		{Soort: retention.HoldWoo, Reden: "x"},
-		{Soort: retention.HoldWoo, Reden: "x", Zaak: z1, Zaaktype: zaaktypeOV},
+		{Soort: retention.HoldWoo, Reden: "x", Zaak: z1, Zaaktype: daemontest.Zaaktype},
 		{Soort: retention.HoldWoo, Reden: "x", Zaaktype: "onbekend"},
 		{Soort: retention.HoldWoo, Reden: "x", Van: ptr(dossier.DatumVan(2020, 1, 2)), Tot: ptr(dossier.DatumVan(2020, 1, 1))},
 		{Soort: retention.HoldWoo, Reden: "x", Zaak: z1, Einddatum: ptr(dossier.DatumVan(2020, 1, 1))},
 	} {
-		if _, err := s.ret.AddHold(ctx, rm, bad); !errors.Is(err, dossier.ErrInvalid) {
+		if _, err := s.Retention.AddHold(ctx, rm, bad); !errors.Is(err, dossier.ErrInvalid) {
 			t.Errorf("AddHold(%+v): %v, want invalid", bad, err)
 		}
 	}
-	if _, err := s.ret.AddHold(ctx, rm, retention.NieuweHold{Soort: retention.HoldWoo, Reden: "x", Zaak: "ZAAK-1900-0000001"}); !errors.Is(err, dossier.ErrNotFound) {
+	if _, err := s.Retention.AddHold(ctx, rm, retention.NieuweHold{Soort: retention.HoldWoo, Reden: "x", Zaak: "ZAAK-1900-0000001"}); !errors.Is(err, dossier.ErrNotFound) {
 		t.Errorf("hold on an unknown zaak: %v, want not found", err)
 	}
 }
@@ -336,7 +341,7 @@ func ptr[T any](v T) *T { return &v }
 
 func (s *stack) authenticate(tok string) dossier.Actor {
 	s.tb.Helper()
-	a, err := s.svc.Authenticate(context.Background(), tok)
+	a, err := s.Dossier.Authenticate(context.Background(), tok)
 	if err != nil {
 		s.tb.Fatal(err)
 	}

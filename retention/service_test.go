@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"zaakarchief/cmd/zaakarchief/daemon/daemontest"
 	"zaakarchief/dossier"
 	"zaakarchief/dossier/afspraak"
 	"zaakarchief/retention"
@@ -23,7 +24,7 @@ func agreementAllowing(t testing.TB, rts ...afspraak.Resultaattype) *afspraak.Af
 	ag := agreementWith(t, rts...)
 	st := &ag.Zaaktypen[0].Statustypen[3]
 	for i := range st.Vastleggen {
-		if st.Vastleggen[i].Organisatie == orgGemeente {
+		if st.Vastleggen[i].Organisatie == daemontest.Gemeente {
 			for _, rt := range rts {
 				st.Vastleggen[i].Resultaattypen = append(st.Vastleggen[i].Resultaattypen, rt.Omschrijving)
 			}
@@ -32,19 +33,19 @@ func agreementAllowing(t testing.TB, rts ...afspraak.Resultaattype) *afspraak.Af
 	return ag
 }
 
-// zaakInFase4 registers a zaak and moves it to phase 4 (Besluitvorming, the gemeente's).
+// zaakInFase4 registers a zaak and moves it to phase 4 (Besluitvorming, the gemeente's), a
+// day per step.
 func (s *stack) zaakInFase4(omschrijving string) string {
 	s.tb.Helper()
-	var z dossier.Zaak
-	s.must(s.post(s.gemeente, "/api/v1/zaken", map[string]any{"zaaktype": zaaktypeOV, "omschrijving": omschrijving, "startdatum": s.clock.today()}), http.StatusCreated, &z)
+	id := s.OpenZaak(omschrijving)
 	for _, st := range []struct {
-		tok string
-		nr  int
-	}{{s.gemeente, 2}, {s.od, 3}, {s.od, 4}} {
-		s.clock.add(24 * time.Hour)
-		s.must(s.post(st.tok, "/api/v1/zaken/"+z.Identificatie+"/statussen", map[string]any{"volgnummer": st.nr}), http.StatusCreated, nil)
+		actor dossier.Actor
+		fase  string
+	}{{daemontest.GemeenteActor, daemontest.Fase2}, {daemontest.OmgevingsdienstActor, daemontest.Fase3}, {daemontest.OmgevingsdienstActor, daemontest.Fase4}} {
+		s.Clock.Advance(24 * time.Hour)
+		s.SetStatus(st.actor, id, st.fase)
 	}
-	return z.Identificatie
+	return id
 }
 
 func (s *stack) zaak(id string) dossier.Zaak {
@@ -52,7 +53,7 @@ func (s *stack) zaak(id string) dossier.Zaak {
 	var d struct {
 		Zaak dossier.Zaak `json:"zaak"`
 	}
-	s.must(s.get(s.recordmanager, "/api/v1/zaken/"+id), http.StatusOK, &d)
+	s.Client(s.recordmanager).JSON(http.MethodGet, "/api/v1/zaken/"+id, nil, http.StatusOK, &d)
 	return d.Zaak
 }
 
@@ -62,8 +63,8 @@ func TestEindstatusRefusedWhenTheBrondatumCannotBeDerivedLeavesTheZaakOpen(t *te
 		afspraak.Resultaattype{Omschrijving: "Ingang besluit", Selectielijstklasse: "11.1.12", BrondatumArchiefprocedure: bron("ingangsdatum_besluit")})})
 	zaak := s.zaakInFase4("kapvergunning")
 	path := "/api/v1/zaken/" + zaak
-	s.must(s.post(s.gemeente, path+"/resultaat", map[string]any{"resultaattype": "Ingang besluit"}), http.StatusCreated, nil)
-	p := s.problem(s.post(s.gemeente, path+"/statussen", map[string]any{"volgnummer": 5}), http.StatusConflict)
+	s.Client(s.gemeente).JSON(http.MethodPost, path+"/resultaat", map[string]any{"resultaattype": "Ingang besluit"}, http.StatusCreated, nil)
+	p := s.problem(s.Client(s.gemeente).Post(path+"/statussen", map[string]any{"volgnummer": 5}), http.StatusConflict)
 	if !strings.Contains(p.Detail, "geen besluit") || p.Regel == "" {
 		t.Errorf("refusal %+v, want the missing besluit named and the rule", p)
 	}
@@ -73,8 +74,8 @@ func TestEindstatusRefusedWhenTheBrondatumCannotBeDerivedLeavesTheZaakOpen(t *te
 	if n := s.count(`SELECT COUNT(*) FROM retention_afleidingen WHERE zaak = ?`, zaak); n != 0 {
 		t.Errorf("a refused derivation was stored")
 	}
-	s.must(s.post(s.gemeente, path+"/besluiten", map[string]any{"besluittype": "omgevingsvergunning", "datum": "2024-03-05", "ingangsdatum": "2024-03-20"}), http.StatusCreated, nil)
-	s.must(s.post(s.gemeente, path+"/statussen", map[string]any{"volgnummer": 5}), http.StatusCreated, nil)
+	s.Client(s.gemeente).JSON(http.MethodPost, path+"/besluiten", map[string]any{"besluittype": "omgevingsvergunning", "datum": "2024-03-05", "ingangsdatum": "2024-03-20"}, http.StatusCreated, nil)
+	s.Client(s.gemeente).JSON(http.MethodPost, path+"/statussen", map[string]any{"volgnummer": 5}, http.StatusCreated, nil)
 	if z := s.zaak(zaak); datumStr(z.Archief.Archiefactiedatum) != "2025-03-20" || datumStr(z.Archief.StartdatumBewaartermijn) != "2024-03-20" {
 		t.Errorf("after the besluit: archief %+v, want brondatum 2024-03-20 and actiedatum 2025-03-20", z.Archief)
 	}
@@ -85,12 +86,12 @@ func TestPostponedDerivationCompletesWhenTheEigenschapArrives(t *testing.T) {
 	s := newStack(t, c, setup{afspraak: agreementAllowing(t,
 		afspraak.Resultaattype{Omschrijving: "Onherroepelijk", Selectielijstklasse: "11.1.12",
 			BrondatumArchiefprocedure: &afspraak.BrondatumArchiefprocedure{Afleidingswijze: "eigenschap", Datumkenmerk: "datum_onherroepelijk"}})})
-	zaak := s.closedZaak("kapvergunning", "Onherroepelijk")
+	zaak := s.closedZaak("Onherroepelijk")
 	z := s.zaak(zaak)
 	if z.Archief.Archiefactiedatum != nil || !strings.Contains(z.Archief.Uitgesteld, "datum_onherroepelijk") || z.Archief.Archiefnominatie != "vernietigen" {
 		t.Fatalf("closed without the eigenschap: %+v, want postponed", z.Archief)
 	}
-	s.must(s.post(s.gemeente, "/api/v1/zaken/"+zaak+"/eigenschappen", map[string]any{"eigenschap": "datum_onherroepelijk", "waarde": "2024-04-30"}), http.StatusCreated, nil)
+	s.Client(s.gemeente).JSON(http.MethodPost, "/api/v1/zaken/"+zaak+"/eigenschappen", map[string]any{"eigenschap": "datum_onherroepelijk", "waarde": "2024-04-30"}, http.StatusCreated, nil)
 	z = s.zaak(zaak)
 	if datumStr(z.Archief.Archiefactiedatum) != "2025-04-30" || z.Archief.Uitgesteld != "" {
 		t.Errorf("after the eigenschap: %+v, want archiefactiedatum 2025-04-30", z.Archief)
@@ -104,7 +105,7 @@ func TestPostponedDerivationCompletesWhenTheEigenschapArrives(t *testing.T) {
 func TestOverrideByTheRecordmanagerIsAuditedAndExplained(t *testing.T) {
 	c := newClock(2020, time.February, 3)
 	s := newStack(t, c, setup{wachttijd: "P0D"})
-	zaak := s.closedZaak("dakkapel", rtGeweigerd)
+	zaak := s.closedZaak(daemontest.Geweigerd)
 	open := s.zaakInFase4("nog bezig")
 	path := "/api/v1/zaken/" + zaak + "/archief/override"
 	before := s.zaak(zaak).Archief
@@ -121,20 +122,20 @@ func TestOverrideByTheRecordmanagerIsAuditedAndExplained(t *testing.T) {
 		{s.recordmanager, map[string]any{"archiefactiedatum": "2020-01-01", "reden": "voor de einddatum"}, http.StatusBadRequest},
 		{s.recordmanager, map[string]any{"archiefactiedatum": "morgen", "reden": "x"}, http.StatusBadRequest},
 	} {
-		r := s.post(tc.tok, path, tc.body)
+		r := s.Client(tc.tok).Post(path, tc.body)
 		s.problem(r, tc.code)
 	}
-	s.problem(s.post(s.recordmanager, "/api/v1/zaken/"+open+"/archief/override", map[string]any{"archiefactiedatum": "2030-01-01", "reden": "x"}), http.StatusConflict)
+	s.problem(s.Client(s.recordmanager).Post("/api/v1/zaken/"+open+"/archief/override", map[string]any{"archiefactiedatum": "2030-01-01", "reden": "x"}), http.StatusConflict)
 	if after := s.zaak(zaak).Archief; datumStr(after.Archiefactiedatum) != datumStr(before.Archiefactiedatum) {
 		t.Fatalf("refused overrides changed the zaak: %+v", after)
 	}
 
 	var o retention.Override
-	s.must(s.post(s.recordmanager, path, map[string]any{"archiefactiedatum": "2021-06-30", "reden": "beleid: eerder vernietigen"}), http.StatusCreated, &o)
+	s.Client(s.recordmanager).JSON(http.MethodPost, path, map[string]any{"archiefactiedatum": "2021-06-30", "reden": "beleid: eerder vernietigen"}, http.StatusCreated, &o)
 	if datumStr(s.zaak(zaak).Archief.Archiefactiedatum) != "2021-06-30" || o.Door.Omschrijving != "R. Manager" {
 		t.Errorf("override %+v did not change the zaak", o)
 	}
-	s.must(s.post(s.recordmanager, path, map[string]any{"archiefnominatie": "blijvend_bewaren", "reden": "van historisch belang"}), http.StatusCreated, &o)
+	s.Client(s.recordmanager).JSON(http.MethodPost, path, map[string]any{"archiefnominatie": "blijvend_bewaren", "reden": "van historisch belang"}, http.StatusCreated, &o)
 	z := s.zaak(zaak)
 	if z.Archief.Archiefnominatie != "blijvend_bewaren" || datumStr(z.Archief.Archiefactiedatum) != z.Einddatum.Time().AddDate(20, 0, 0).Format(time.DateOnly) {
 		t.Errorf("override to blijvend_bewaren: %+v, want the transfer date 20 years after the einddatum", z.Archief)
@@ -144,7 +145,7 @@ func TestOverrideByTheRecordmanagerIsAuditedAndExplained(t *testing.T) {
 		t.Errorf("explain shows overrides %+v and overbrenging %+v", u.Overrides, u.Overbrenging)
 	}
 	n := 0
-	for _, e := range s.audit(zaak) {
+	for _, e := range s.AuditTrail(zaak) {
 		if e.Actie == "archief.overschreven" {
 			n++
 		}
@@ -154,13 +155,13 @@ func TestOverrideByTheRecordmanagerIsAuditedAndExplained(t *testing.T) {
 	}
 
 	// A zaak on an open list is overridden only after it is taken off.
-	other := s.closedZaak("erker", rtIngetrokken)
-	c.set(2026, time.January, 5)
-	v, err := s.ret.Propose(context.Background(), s.authenticate(s.recordmanager))
+	other := s.closedZaak(daemontest.Ingetrokken)
+	c.Set(dag(2026, time.January, 5))
+	v, err := s.Retention.Propose(context.Background(), s.authenticate(s.recordmanager))
 	if err != nil || v.Lijst == nil {
 		t.Fatal(v, err)
 	}
-	s.problem(s.post(s.recordmanager, "/api/v1/zaken/"+other+"/archief/override", map[string]any{"archiefactiedatum": "2040-01-01", "reden": "x"}), http.StatusConflict)
+	s.problem(s.Client(s.recordmanager).Post("/api/v1/zaken/"+other+"/archief/override", map[string]any{"archiefactiedatum": "2040-01-01", "reden": "x"}), http.StatusConflict)
 }
 
 // TestWrongRoleAndBadReviewChangeNothing checks that refused steps leave the list, its log, the
@@ -168,15 +169,15 @@ func TestOverrideByTheRecordmanagerIsAuditedAndExplained(t *testing.T) {
 func TestWrongRoleAndBadReviewChangeNothing(t *testing.T) {
 	c := newClock(2019, time.May, 6)
 	s := newStack(t, c, setup{})
-	z1 := s.closedZaak("een", rtIngetrokken)
-	z2 := s.closedZaak("twee", rtIngetrokken)
-	c.set(2026, time.May, 4)
+	z1 := s.closedZaak(daemontest.Ingetrokken)
+	z2 := s.closedZaak(daemontest.Ingetrokken)
+	c.Set(dag(2026, time.May, 4))
 	var v retention.Voorstel
-	s.must(s.post(s.recordmanager, "/api/v1/vernietigingslijsten", nil), http.StatusCreated, &v)
+	s.Client(s.recordmanager).JSON(http.MethodPost, "/api/v1/vernietigingslijsten", nil, http.StatusCreated, &v)
 	lp := "/api/v1/vernietigingslijsten/" + v.Lijst.ID
-	s.must(s.post(s.recordmanager, lp+"/indienen", nil), http.StatusOK, nil)
+	s.Client(s.recordmanager).JSON(http.MethodPost, lp+"/indienen", nil, http.StatusOK, nil)
 	snapshot := func() string {
-		return fmt.Sprint(s.get(s.recordmanager, lp).body, s.count(`SELECT COUNT(*) FROM retention_lijst_log`), s.auditEntries(),
+		return fmt.Sprint(s.Client(s.recordmanager).Get(lp).Body, s.count(`SELECT COUNT(*) FROM retention_lijst_log`), s.auditEntries(),
 			s.zaak(z1).Archief, s.zaak(z2).Archief)
 	}
 	before := snapshot()
@@ -205,7 +206,7 @@ func TestWrongRoleAndBadReviewChangeNothing(t *testing.T) {
 		{"an unknown list", s.archivaris, "/api/v1/vernietigingslijsten/VL-0-0/goedkeuren", nil, http.StatusNotFound},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			p := s.problem(s.post(tc.tok, tc.path, tc.body), tc.code)
+			p := s.problem(s.Client(tc.tok).Post(tc.path, tc.body), tc.code)
 			if p.Detail == "" {
 				t.Errorf("no detail")
 			}
@@ -244,27 +245,27 @@ func TestConfigRefusesNegativeAndMalformedDurations(t *testing.T) {
 func TestCancelDuringTheWaitingPeriodLetsTheZakenGoOnANewList(t *testing.T) {
 	c := newClock(2019, time.May, 6)
 	s := newStack(t, c, setup{wachttijd: "P7D"})
-	zaak := s.closedZaak("een", rtIngetrokken)
-	c.set(2026, time.May, 4)
+	zaak := s.closedZaak(daemontest.Ingetrokken)
+	c.Set(dag(2026, time.May, 4))
 	ctx := context.Background()
 	rm, ar := s.authenticate(s.recordmanager), s.authenticate(s.archivaris)
-	v, err := s.ret.Propose(ctx, rm)
+	v, err := s.Retention.Propose(ctx, rm)
 	if err != nil || v.Lijst == nil {
 		t.Fatal(v, err)
 	}
 	id := v.Lijst.ID
-	mustStep(t)(s.ret.Submit(ctx, rm, id))
-	mustStep(t)(s.ret.Review(ctx, ar, id, []retention.Beoordeling{{Zaak: zaak, Beoordeling: "vernietigen"}}))
-	mustStep(t)(s.ret.Approve(ctx, ar, id))
-	l := mustStep(t)(s.ret.Cancel(ctx, ar, id, "Woo-verzoek binnengekomen"))
+	mustStep(t)(s.Retention.Submit(ctx, rm, id))
+	mustStep(t)(s.Retention.Review(ctx, ar, id, []retention.Beoordeling{{Zaak: zaak, Beoordeling: "vernietigen"}}))
+	mustStep(t)(s.Retention.Approve(ctx, ar, id))
+	l := mustStep(t)(s.Retention.Cancel(ctx, ar, id, "Woo-verzoek binnengekomen"))
 	if l.Status != retention.LijstCancelled || l.Annuleringsreden == "" {
 		t.Fatalf("after cancel: %+v", l)
 	}
-	c.add(8 * 24 * time.Hour)
-	if _, err := s.ret.Execute(ctx, rm, id); !errors.Is(err, dossier.ErrConflict) {
+	c.Advance(8 * 24 * time.Hour)
+	if _, err := s.Retention.Execute(ctx, rm, id); !errors.Is(err, dossier.ErrConflict) {
 		t.Errorf("execute a cancelled list: %v, want conflict", err)
 	}
-	v, err = s.ret.Propose(ctx, rm)
+	v, err = s.Retention.Propose(ctx, rm)
 	if err != nil || v.Lijst == nil || v.Opgenomen != 1 {
 		t.Errorf("new proposal: %+v %v, want the zaak again", v, err)
 	}
@@ -307,35 +308,35 @@ func TestArchiveStorageRefusalKeepsTheZaakAndLeavesItOffTheVerklaring(t *testing
 	c := newClock(2019, time.May, 6)
 	opslag := &archiefOpslag{vergrendeld: map[string]bool{}}
 	s := newStack(t, c, setup{wachttijd: "P0D", pakketten: opslag})
-	weg := s.closedZaak("weg", rtIngetrokken, pdf("weg"))
-	blijft := s.closedZaak("blijft", rtIngetrokken, pdf("blijft"))
+	weg := s.closedZaak(daemontest.Ingetrokken, pdf("weg"))
+	blijft := s.closedZaak(daemontest.Ingetrokken, pdf("blijft"))
 	opslag.vergrendeld[blijft] = true
-	c.set(2026, time.May, 4)
+	c.Set(dag(2026, time.May, 4))
 	ctx := context.Background()
 	rm, ar := s.authenticate(s.recordmanager), s.authenticate(s.archivaris)
-	v, err := s.ret.Propose(ctx, rm)
+	v, err := s.Retention.Propose(ctx, rm)
 	if err != nil || v.Opgenomen != 2 {
 		t.Fatal(v, err)
 	}
 	id := v.Lijst.ID
-	mustStep(t)(s.ret.Submit(ctx, rm, id))
-	mustStep(t)(s.ret.Review(ctx, ar, id, []retention.Beoordeling{{Zaak: weg, Beoordeling: "vernietigen"}, {Zaak: blijft, Beoordeling: "vernietigen"}}))
-	mustStep(t)(s.ret.Approve(ctx, ar, id))
+	mustStep(t)(s.Retention.Submit(ctx, rm, id))
+	mustStep(t)(s.Retention.Review(ctx, ar, id, []retention.Beoordeling{{Zaak: weg, Beoordeling: "vernietigen"}, {Zaak: blijft, Beoordeling: "vernietigen"}}))
+	mustStep(t)(s.Retention.Approve(ctx, ar, id))
 	// Storage that cannot be reached stops the run and destroys nothing; a later run resumes.
 	opslag.onbereikbaar = true
-	if _, err := s.ret.Execute(ctx, retention.Systeem, id); err == nil || !strings.Contains(err.Error(), "connection refused") {
+	if _, err := s.Retention.Execute(ctx, retention.Systeem, id); err == nil || !strings.Contains(err.Error(), "connection refused") {
 		t.Fatalf("execution with storage down: %v, want it to stop with the storage's error", err)
 	}
-	if l, _ := s.ret.Lijst(ctx, rm, id); l.Status != retention.LijstReadyToDelete || l.Aantallen[retention.ItemSuggested] != 2 {
+	if l, _ := s.Retention.Lijst(ctx, rm, id); l.Status != retention.LijstReadyToDelete || l.Aantallen[retention.ItemSuggested] != 2 {
 		t.Fatalf("after a stopped run: %s %v, want both zaken still to do", l.Status, l.Aantallen)
 	}
 	s.zaak(weg)
 	opslag.onbereikbaar = false
 	// A zaak closed before derivations were kept: its grounds come from the agreement.
-	if _, err := s.db.W.Exec(`DELETE FROM retention_afleidingen WHERE zaak = ?`, weg); err != nil {
+	if _, err := s.DB().W.Exec(`DELETE FROM retention_afleidingen WHERE zaak = ?`, weg); err != nil {
 		t.Fatal(err)
 	}
-	u, err := s.ret.Execute(ctx, retention.Systeem, id)
+	u, err := s.Retention.Execute(ctx, retention.Systeem, id)
 	if err != nil || u.Vernietigd != 1 || u.Geweigerd != 1 || !u.Voltooid {
 		t.Fatalf("execution %+v %v, want one destroyed, one refused", u, err)
 	}
@@ -343,7 +344,7 @@ func TestArchiveStorageRefusalKeepsTheZaakAndLeavesItOffTheVerklaring(t *testing
 		t.Errorf("archived copies deleted: %v", opslag.verwijderd)
 	}
 	s.zaak(blijft)
-	l, err := s.ret.Lijst(ctx, rm, id)
+	l, err := s.Retention.Lijst(ctx, rm, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -352,7 +353,7 @@ func TestArchiveStorageRefusalKeepsTheZaakAndLeavesItOffTheVerklaring(t *testing
 			t.Errorf("refused item %+v, want failed with the storage's reason", it)
 		}
 	}
-	vk, err := s.ret.Verklaring(ctx, ar, id)
+	vk, err := s.Retention.Verklaring(ctx, ar, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -360,7 +361,7 @@ func TestArchiveStorageRefusalKeepsTheZaakAndLeavesItOffTheVerklaring(t *testing
 		t.Errorf("verklaring %s, want only %s on grounds 11.3", vk.JSON, weg)
 	}
 	// The refused zaak may go on the next list.
-	v, err = s.ret.Propose(ctx, rm)
+	v, err = s.Retention.Propose(ctx, rm)
 	if err != nil || v.Opgenomen != 1 {
 		t.Errorf("next proposal %+v %v, want the refused zaak", v, err)
 	}
@@ -372,35 +373,35 @@ func TestArchiveStorageRefusalKeepsTheZaakAndLeavesItOffTheVerklaring(t *testing
 func TestJobExecutesListsPastTheirWaitingPeriodThenProposes(t *testing.T) {
 	c := newClock(2019, time.May, 6)
 	s := newStack(t, c, setup{wachttijd: "P7D"})
-	eerste := s.closedZaak("eerste", rtIngetrokken)
-	c.set(2021, time.March, 1)
-	tweede := s.closedZaak("tweede", rtIngetrokken)
-	c.set(2021, time.April, 1)
+	eerste := s.closedZaak(daemontest.Ingetrokken)
+	c.Set(dag(2021, time.March, 1))
+	tweede := s.closedZaak(daemontest.Ingetrokken)
+	c.Set(dag(2021, time.April, 1))
 	ctx := context.Background()
-	v, err := s.ret.Job(ctx)
+	v, err := s.Retention.Job(ctx)
 	if err != nil || v.Lijst == nil || v.Opgenomen != 1 {
 		t.Fatalf("first job: %+v %v, want a list with the first zaak", v, err)
 	}
 	id := v.Lijst.ID
 	rm, ar := s.authenticate(s.recordmanager), s.authenticate(s.archivaris)
-	mustStep(t)(s.ret.Submit(ctx, rm, id))
-	mustStep(t)(s.ret.Review(ctx, ar, id, []retention.Beoordeling{{Zaak: eerste, Beoordeling: "vernietigen"}}))
-	mustStep(t)(s.ret.Approve(ctx, ar, id))
-	c.add(6 * 24 * time.Hour)
-	if v, err = s.ret.Job(ctx); err != nil || v.Lijst != nil {
+	mustStep(t)(s.Retention.Submit(ctx, rm, id))
+	mustStep(t)(s.Retention.Review(ctx, ar, id, []retention.Beoordeling{{Zaak: eerste, Beoordeling: "vernietigen"}}))
+	mustStep(t)(s.Retention.Approve(ctx, ar, id))
+	c.Advance(6 * 24 * time.Hour)
+	if v, err = s.Retention.Job(ctx); err != nil || v.Lijst != nil {
 		t.Fatalf("job in the waiting period: %+v %v", v, err)
 	}
-	if l, _ := s.ret.Lijst(ctx, rm, id); l.Status != retention.LijstReadyToDelete {
+	if l, _ := s.Retention.Lijst(ctx, rm, id); l.Status != retention.LijstReadyToDelete {
 		t.Fatalf("list executed during its waiting period: %s", l.Status)
 	}
-	c.set(2022, time.April, 1)
-	if v, err = s.ret.Job(ctx); err != nil || v.Lijst == nil || v.Opgenomen != 1 {
+	c.Set(dag(2022, time.April, 1))
+	if v, err = s.Retention.Job(ctx); err != nil || v.Lijst == nil || v.Opgenomen != 1 {
 		t.Fatalf("job after the waiting period: %+v %v, want a new list with the second zaak", v, err)
 	}
-	if l, _ := s.ret.Lijst(ctx, rm, id); l.Status != retention.LijstDeleted {
+	if l, _ := s.Retention.Lijst(ctx, rm, id); l.Status != retention.LijstDeleted {
 		t.Errorf("approved list not executed by the job: %s", l.Status)
 	}
-	l, _ := s.ret.Lijst(ctx, rm, v.Lijst.ID)
+	l, _ := s.Retention.Lijst(ctx, rm, v.Lijst.ID)
 	if len(l.Items) != 1 || l.Items[0].Zaak != tweede {
 		t.Errorf("new list %+v, want the second zaak", l.Items)
 	}
@@ -414,10 +415,10 @@ func TestJobExecutesListsPastTheirWaitingPeriodThenProposes(t *testing.T) {
 func TestConcurrentProposalsListEachZaakOnce(t *testing.T) {
 	c := newClock(2019, time.May, 6)
 	s := newStack(t, c, setup{})
-	for i := range 3 {
-		s.closedZaak(fmt.Sprint("zaak ", i), rtIngetrokken)
+	for range 3 {
+		s.closedZaak(daemontest.Ingetrokken)
 	}
-	c.set(2026, time.May, 4)
+	c.Set(dag(2026, time.May, 4))
 	ctx := context.Background()
 	rm := s.authenticate(s.recordmanager)
 	var wg sync.WaitGroup
@@ -427,7 +428,7 @@ func TestConcurrentProposalsListEachZaakOnce(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i], errs[i] = s.ret.Propose(ctx, rm)
+			results[i], errs[i] = s.Retention.Propose(ctx, rm)
 		}()
 	}
 	wg.Wait()

@@ -1,47 +1,20 @@
 package retention_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"fmt"
-	"io"
-	"io/fs"
-	"log/slog"
-	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
-	"net/textproto"
-	"os"
-	"path/filepath"
 	"slices"
-	"sort"
-	"sync"
+	"strings"
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
-	"zaakarchief/configs"
+	"zaakarchief/cmd/zaakarchief/config"
+	"zaakarchief/cmd/zaakarchief/daemon"
+	"zaakarchief/cmd/zaakarchief/daemon/daemontest"
 	"zaakarchief/dossier"
 	"zaakarchief/dossier/afspraak"
-	"zaakarchief/dossier/blobstore"
-	"zaakarchief/dossier/httpapi"
 	"zaakarchief/dossier/sqldb"
 	"zaakarchief/retention"
-	"zaakarchief/retention/api"
-	"zaakarchief/server"
-)
-
-// Names from the default agreement (configs/omgevingsvergunning.yaml).
-const (
-	orgGemeente         = "gemeente"
-	orgOmgevingsdienst  = "omgevingsdienst"
-	zaaktypeOV          = "omgevingsvergunning"
-	rtVerleend          = "Verleend"
-	rtGeweigerd         = "Geweigerd"
-	rtBuitenBehandeling = "Buiten behandeling gesteld"
-	rtIngetrokken       = "Ingetrokken"
 )
 
 var amsterdam = mustLocation("Europe/Amsterdam")
@@ -54,323 +27,120 @@ func mustLocation(name string) *time.Location {
 	return l
 }
 
-// clock is the fake clock of the dossier and retention services: zaken closed "years ago"
-// become due when the test moves it forward. This is how the tests make zaken due.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
+// dag is 10:00 in Amsterdam on a day: the kit's clock is put there, and zaken closed "years
+// ago" become due when the test moves it forward. This is how the tests make zaken due.
+func dag(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 10, 0, 0, 0, amsterdam) }
 
-func newClock(y int, m time.Month, d int) *clock {
-	return &clock{t: time.Date(y, m, d, 10, 0, 0, 0, amsterdam)}
-}
+func newClock(y int, m time.Month, d int) *daemontest.Clock { return daemontest.NewClock(dag(y, m, d)) }
 
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) set(y int, m time.Month, d int) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = time.Date(y, m, d, 10, 0, 0, 0, amsterdam)
-}
-
-func (c *clock) add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-func (c *clock) today() string { return c.Now().In(amsterdam).Format(time.DateOnly) }
-
-// services are the real parts of the daemon on one data directory.
-type services struct {
-	db    *sqldb.DB
-	blobs *blobstore.Dir
-	svc   *dossier.Service
-	ret   *retention.Service
-}
-
-// setup configures openServices.
+// setup configures the daemon of a test.
 type setup struct {
 	afspraak  *afspraak.Afspraak
 	wachttijd string
+	// pakketten, when set, deletes archived copies instead of the daemon's archiver.
 	pakketten retention.ArchiefVerwijderaar
 	hook      func(punt, zaak string)
 }
 
-// openServices opens (creating) the SQLite file and blob directory in dir and builds the
-// services as cmd/zaakarchief does. The crash helper process uses it too.
-func openServices(dir string, now func() time.Time, st setup) (*services, error) {
-	ctx := context.Background()
-	db, err := sqldb.OpenSQLite(ctx, filepath.Join(dir, "zaakarchief.db"))
-	if err != nil {
-		return nil, err
+// config applies the setup to the configuration.
+func (st setup) config(c *config.Config) {
+	if st.wachttijd != "" {
+		c.Retention.Wachttijd = st.wachttijd
 	}
-	fail := func(err error) (*services, error) {
-		db.Close()
-		return nil, err
-	}
-	if err := dossier.Migrate(ctx, db); err != nil {
-		return fail(err)
-	}
-	if err := retention.Migrate(ctx, db); err != nil {
-		return fail(err)
-	}
-	blobs, err := blobstore.Open(filepath.Join(dir, "blobs"))
-	if err != nil {
-		return fail(err)
-	}
-	ag := st.afspraak
-	if ag == nil {
-		if ag, err = afspraak.LoadDefault(); err != nil {
-			return fail(err)
-		}
-	}
-	inst, err := retention.Config{Wachttijd: st.wachttijd}.Parse()
-	if err != nil {
-		return fail(err)
-	}
-	lijsten := retention.NewLijsten(configs.FS)
-	bep, err := retention.NewBepaler(retention.BepalerOptions{Afspraak: ag, Lijsten: lijsten, Overbrenging: inst.Overbrenging, Now: now})
-	if err != nil {
-		return fail(err)
-	}
-	log := slog.New(slog.DiscardHandler)
-	svc, err := dossier.NewService(dossier.Options{DB: db, Blobs: blobs, Afspraak: ag, Archief: bep, Now: now, Logger: log})
-	if err != nil {
-		return fail(err)
-	}
-	ret, err := retention.New(retention.Options{Dossier: svc, Bepaler: bep, Lijsten: lijsten, Instellingen: inst,
-		Pakketten: st.pakketten, Logger: log, Hook: st.hook})
-	if err != nil {
-		return fail(err)
-	}
-	return &services{db: db, blobs: blobs, svc: svc, ret: ret}, nil
 }
 
-// stack is the daemon in-process over HTTP: real SQLite file, real blob directory, the dossier
-// and retention routes on an httptest server on loopback, a fake clock.
+// options applies the setup to the daemon's options.
+func (st setup) options(o *daemon.Options) {
+	if st.afspraak != nil {
+		o.Afspraak = st.afspraak
+	}
+	o.Tune.Retention = func(ro *retention.Options) {
+		if st.pakketten != nil {
+			ro.Pakketten = st.pakketten
+		}
+		ro.Hook = st.hook
+	}
+}
+
+// stack is the daemon, built by the test kit on the clock c, with a token for each role.
 type stack struct {
-	tb    testing.TB
-	dir   string
-	clock *clock
-	*services
-	srv *server.Server
-	hs  *httptest.Server
+	*daemontest.Kit
+	tb testing.TB
 	// tokens
 	gemeente, od, recordmanager, archivaris, auditor string
 }
 
-func newStack(tb testing.TB, c *clock, st setup) *stack {
+func newStack(tb testing.TB, c *daemontest.Clock, st setup) *stack {
 	tb.Helper()
-	dir := tb.TempDir()
-	sv, err := openServices(dir, c.Now, st)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { sv.db.Close() })
-	log := slog.New(slog.DiscardHandler)
-	srv := server.New(sv.svc, prometheus.NewRegistry(), log)
-	srv.Mount(httpapi.New(sv.svc, log).Routes(), api.New(sv.ret).Routes())
-	hs := httptest.NewServer(srv)
-	tb.Cleanup(hs.Close)
-	s := &stack{tb: tb, dir: dir, clock: c, services: sv, srv: srv, hs: hs}
-	s.gemeente = s.token(orgGemeente, dossier.RolOrganisatie, "behandelaar gemeente")
-	s.od = s.token(orgOmgevingsdienst, dossier.RolOrganisatie, "behandelaar omgevingsdienst")
-	s.recordmanager = s.token(orgGemeente, dossier.RolRecordmanager, "R. Manager")
-	s.archivaris = s.token(orgGemeente, dossier.RolArchivaris, "A. Rchivaris")
-	s.auditor = s.token(orgGemeente, dossier.RolAuditor, "A. Uditor")
+	k := daemontest.New(tb, daemontest.WithClock(c), daemontest.WithConfig(st.config), daemontest.WithOptions(st.options))
+	s := &stack{Kit: k, tb: tb}
+	s.gemeente = s.NamedToken(daemontest.Gemeente, dossier.RolOrganisatie, "behandelaar gemeente")
+	s.od = s.NamedToken(daemontest.Omgevingsdienst, dossier.RolOrganisatie, "behandelaar omgevingsdienst")
+	s.recordmanager = s.NamedToken(daemontest.Gemeente, dossier.RolRecordmanager, "R. Manager")
+	s.archivaris = s.NamedToken(daemontest.Gemeente, dossier.RolArchivaris, "A. Rchivaris")
+	s.auditor = s.NamedToken(daemontest.Gemeente, dossier.RolAuditor, "A. Uditor")
 	return s
 }
 
-func (s *stack) token(org, rol, omschrijving string) string {
+// problem checks the status of a response and decodes its problem body.
+func (s *stack) problem(r daemontest.Response, want int) daemontest.Problem {
 	s.tb.Helper()
-	_, secret, err := s.svc.CreateToken(context.Background(), org, rol, omschrijving)
-	if err != nil {
-		s.tb.Fatal(err)
-	}
-	return secret
-}
-
-type response struct {
-	code   int
-	header http.Header
-	body   []byte
-}
-
-func (r response) String() string { return fmt.Sprintf("%d %s", r.code, r.body) }
-
-func (s *stack) do(tok, method, path, contentType, accept string, body io.Reader) response {
-	s.tb.Helper()
-	req, err := http.NewRequest(method, s.hs.URL+path, body)
-	if err != nil {
-		s.tb.Fatal(err)
-	}
-	if tok != "" {
-		req.Header.Set("Authorization", "Bearer "+tok)
-	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	if accept != "" {
-		req.Header.Set("Accept", accept)
-	}
-	res, err := s.hs.Client().Do(req)
-	if err != nil {
-		s.tb.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		s.tb.Fatal(err)
-	}
-	return response{code: res.StatusCode, header: res.Header, body: b}
-}
-
-func (s *stack) get(tok, path string) response {
-	s.tb.Helper()
-	return s.do(tok, http.MethodGet, path, "", "", nil)
-}
-
-func (s *stack) post(tok, path string, v any) response {
-	s.tb.Helper()
-	var b []byte
-	if v != nil {
-		var err error
-		if b, err = json.Marshal(v); err != nil {
-			s.tb.Fatal(err)
-		}
-	}
-	return s.do(tok, http.MethodPost, path, "application/json", "", bytes.NewReader(b))
-}
-
-// must checks the status of a response and decodes its body into out.
-func (s *stack) must(r response, want int, out any) {
-	s.tb.Helper()
-	if r.code != want {
+	if r.Code != want {
 		s.tb.Fatalf("got %s, want %d", r, want)
 	}
-	if out != nil {
-		if err := json.Unmarshal(r.body, out); err != nil {
-			s.tb.Fatalf("decode %s: %v", r.body, err)
-		}
-	}
-}
-
-// problem decodes a problem body and checks its status.
-func (s *stack) problem(r response, want int) server.Problem {
-	s.tb.Helper()
-	if r.code != want {
-		s.tb.Fatalf("got %s, want %d", r, want)
-	}
-	var p server.Problem
-	if err := json.Unmarshal(r.body, &p); err != nil {
-		s.tb.Fatalf("decode problem %s: %v", r.body, err)
-	}
+	p := r.Problem(s.tb)
 	if p.Detail == "" {
-		s.tb.Errorf("problem without detail: %s", r.body)
+		s.tb.Errorf("problem without detail: %s", r.Body)
 	}
 	return p
 }
 
-// upload adds a document of type aanvraagformulier to a zaak in phase 1.
-func (s *stack) upload(zaak string, content []byte) dossier.Document {
+// closedZaak runs the kit's seed scenario to a zaak closed with resultaattype, with docs as
+// application forms of the first phase. It returns the identificatie.
+func (s *stack) closedZaak(resultaattype string, docs ...[]byte) string {
 	s.tb.Helper()
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	h := textproto.MIMEHeader{}
-	h.Set("Content-Disposition", `form-data; name="metadata"`)
-	h.Set("Content-Type", "application/json")
-	pw, _ := mw.CreatePart(h)
-	json.NewEncoder(pw).Encode(map[string]any{"informatieobjecttype": "aanvraagformulier", "titel": "Aanvraag", "auteur": "J. Jansen",
-		"creatiedatum": s.clock.today(), "bestandsnaam": "aanvraag.pdf", "formaat": "application/pdf"})
-	fw, _ := mw.CreateFormFile("inhoud", "aanvraag.pdf")
-	fw.Write(content)
-	mw.Close()
-	var doc dossier.Document
-	s.must(s.do(s.gemeente, http.MethodPost, "/api/v1/zaken/"+zaak+"/documenten", mw.FormDataContentType(), "", &buf), http.StatusCreated, &doc)
-	return doc
-}
-
-// closedZaak registers a zaak on the clock's day, uploads the documents, runs it through every
-// phase (a day per step) and closes it with resultaattype. It returns the identificatie.
-func (s *stack) closedZaak(omschrijving, resultaattype string, docs ...[]byte) string {
-	s.tb.Helper()
-	var z dossier.Zaak
-	s.must(s.post(s.gemeente, "/api/v1/zaken", map[string]any{"zaaktype": zaaktypeOV, "omschrijving": omschrijving, "startdatum": s.clock.today()}), http.StatusCreated, &z)
+	var extra []daemontest.Document
 	for _, d := range docs {
-		s.upload(z.Identificatie, d)
+		extra = append(extra, daemontest.Document{Informatieobjecttype: "aanvraagformulier", Titel: "Aanvraag", Bestandsnaam: "aanvraag.pdf", Content: d})
 	}
-	path := "/api/v1/zaken/" + z.Identificatie
-	step := func(tok string, volgnummer int) {
-		s.clock.add(24 * time.Hour)
-		s.must(s.post(tok, path+"/statussen", map[string]any{"volgnummer": volgnummer}), http.StatusCreated, nil)
-	}
-	step(s.gemeente, 2)
-	step(s.od, 3)
-	step(s.od, 4)
-	s.must(s.post(s.gemeente, path+"/resultaat", map[string]any{"resultaattype": resultaattype}), http.StatusCreated, nil)
-	step(s.gemeente, 5)
-	return z.Identificatie
+	return s.ClosedZaak(resultaattype, extra...)
 }
 
 // explain fetches GET /zaken/{id}/archief.
 func (s *stack) explain(zaak string) retention.Uitleg {
 	s.tb.Helper()
 	var u retention.Uitleg
-	s.must(s.get(s.recordmanager, "/api/v1/zaken/"+zaak+"/archief"), http.StatusOK, &u)
+	s.Client(s.recordmanager).JSON(http.MethodGet, "/api/v1/zaken/"+zaak+"/archief", nil, http.StatusOK, &u)
 	return u
-}
-
-// auditActies returns the actions in the audit chain of a zaak, in order.
-func (s *stack) audit(zaak string) []dossier.AuditEntry {
-	s.tb.Helper()
-	ctx := context.Background()
-	var out []dossier.AuditEntry
-	if err := s.svc.Inzien(ctx, func(in *dossier.Inzage, tx *sqldb.Tx) error {
-		var err error
-		out, err = in.AuditTrail(ctx, zaak)
-		return err
-	}); err != nil {
-		s.tb.Fatal(err)
-	}
-	return out
 }
 
 // blobFiles lists the content files in the blob directory (temporary files included).
 func (s *stack) blobFiles() []string {
 	s.tb.Helper()
-	return listFiles(s.tb, filepath.Join(s.dir, "blobs"))
+	var out []string
+	for _, e := range daemontest.Tree(s.tb, s.blobDir()) {
+		if i := strings.LastIndexByte(e, ' '); i > 0 && !strings.HasSuffix(e, "/") {
+			out = append(out, e[:i])
+		}
+	}
+	return out
 }
 
-func listFiles(tb testing.TB, root string) []string {
-	tb.Helper()
-	var out []string
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if !d.IsDir() {
-			rel, _ := filepath.Rel(root, p)
-			out = append(out, rel)
-		}
-		return nil
-	})
-	if err != nil && !os.IsNotExist(err) {
-		tb.Fatal(err)
+// blobDir is the daemon's blob directory.
+func (s *stack) blobDir() string {
+	s.tb.Helper()
+	dir, err := s.Config.BlobDir()
+	if err != nil {
+		s.tb.Fatal(err)
 	}
-	sort.Strings(out)
-	return out
+	return dir
 }
 
 // zaken counts the zaken in the dossier store.
 func (s *stack) zaken() int {
 	s.tb.Helper()
 	var n int
-	err := s.svc.Inzien(context.Background(), func(in *dossier.Inzage, _ *sqldb.Tx) error {
+	err := s.Dossier.Inzien(context.Background(), func(in *dossier.Inzage, _ *sqldb.Tx) error {
 		var err error
 		n, err = in.Count(context.Background(), dossier.ZaakFilter{})
 		return err
@@ -385,7 +155,7 @@ func (s *stack) zaken() int {
 func (s *stack) queued() int {
 	s.tb.Helper()
 	var n int
-	err := s.svc.Inzien(context.Background(), func(in *dossier.Inzage, _ *sqldb.Tx) error {
+	err := s.Dossier.Inzien(context.Background(), func(in *dossier.Inzage, _ *sqldb.Tx) error {
 		var err error
 		n, err = in.InhoudInWachtrij(context.Background())
 		return err
@@ -399,7 +169,7 @@ func (s *stack) queued() int {
 // auditEntries counts the entries of every chain of the audit trail.
 func (s *stack) auditEntries() int {
 	s.tb.Helper()
-	_, n, err := s.svc.VerifyAudit(context.Background())
+	_, n, err := s.Dossier.VerifyAudit(context.Background())
 	if err != nil {
 		s.tb.Fatal(err)
 	}
@@ -412,7 +182,7 @@ func (s *stack) heldContent() []string {
 	s.tb.Helper()
 	ctx := context.Background()
 	seen := map[string]bool{}
-	err := s.svc.Inzien(ctx, func(in *dossier.Inzage, _ *sqldb.Tx) error {
+	err := s.Dossier.Inzien(ctx, func(in *dossier.Inzage, _ *sqldb.Tx) error {
 		zaken, err := in.Zaken(ctx, dossier.ZaakFilter{})
 		if err != nil {
 			return err
@@ -443,13 +213,11 @@ func (s *stack) heldContent() []string {
 func (s *stack) count(query string, args ...any) int {
 	s.tb.Helper()
 	var n int
-	if err := s.db.R.QueryRow(query, args...).Scan(&n); err != nil {
+	if err := s.DB().R.QueryRow(query, args...).Scan(&n); err != nil {
 		s.tb.Fatal(err)
 	}
 	return n
 }
 
-// pdf returns content that looks like a small PDF.
-func pdf(name string) []byte {
-	return []byte("%PDF-1.7\n% " + name + "\n" + string(bytes.Repeat([]byte(name+" "), 100)) + "\n%%EOF\n")
-}
+// pdf returns content that looks like a small PDF, with name in it.
+func pdf(name string) []byte { return daemontest.PDF(name, 1200) }

@@ -129,6 +129,9 @@ type Config struct {
 	// Getenv, when set, supplies the AWS_* fallbacks above (pass os.Getenv); nil reads no
 	// environment.
 	Getenv func(string) string
+	// Now is the clock a directory target checks retention periods against; nil means
+	// time.Now. (An S3 server checks them against its own clock.)
+	Now func() time.Time
 }
 
 // Open returns the Target rawURL names: file:///abs/path (a local directory, created if
@@ -149,7 +152,7 @@ func Open(ctx context.Context, rawURL string, cfg Config) (Target, error) {
 		if u.Path == "" || !filepath.IsAbs(filepath.FromSlash(u.Path)) {
 			return nil, fmt.Errorf("target: %q: the path must be absolute (file:///abs/path)", rawURL)
 		}
-		t, err := filetarget.New(filepath.FromSlash(u.Path), filetarget.Options{})
+		t, err := filetarget.New(filepath.FromSlash(u.Path), filetarget.Options{Now: cfg.Now})
 		if err != nil {
 			return nil, fmt.Errorf("target: %w", err)
 		}

@@ -64,7 +64,7 @@ func openPackages(ctx context.Context, arg string, s3 config.S3, getenv func(str
 		}
 		return os.DirFS(arg), nil
 	}
-	tg, err := daemon.Opener(arg, s3, getenv)(ctx)
+	tg, err := daemon.Opener(arg, s3, getenv, nil)(ctx)
 	if err != nil {
 		return nil, err
 	}

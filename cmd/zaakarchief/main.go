@@ -85,6 +85,7 @@ func commands() []*command {
 		archiveVerifyCommand(),
 		archiveRunsCommand(),
 		archiveCheckCommand(),
+		archiveVerklaringCommand(),
 		zgwSyncCommand(),
 		zgwMapCommand(),
 	}

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"zaakarchief/cmd/zaakarchief/daemon/daemontest"
 	"zaakarchief/dossier"
 )
 
@@ -47,7 +48,7 @@ func (c *contentReader) Read(p []byte) (int, error) {
 
 // streamUpload uploads size bytes of deterministic content through an io.Pipe and a multipart
 // writer, so that neither side holds the file, and returns the recorded document.
-func (s *stack) streamUpload(tb testing.TB, tok, zaak string, seed uint64, size int64) dossier.Document {
+func (s *stack) streamUpload(tb testing.TB, c *daemontest.Client, zaak string, seed uint64, size int64) dossier.Document {
 	tb.Helper()
 	pr, pw := io.Pipe()
 	mw := multipart.NewWriter(pw)
@@ -65,23 +66,12 @@ func (s *stack) streamUpload(tb testing.TB, tok, zaak string, seed uint64, size 
 		}
 		pw.CloseWithError(err)
 	}()
-	req, err := http.NewRequest(http.MethodPost, s.hs.URL+zaakPath(zaak, "documenten"), pr)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+tok)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	res, err := s.hs.Client().Do(req)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
-	if res.StatusCode != http.StatusCreated {
-		tb.Fatalf("upload: %d %s", res.StatusCode, body)
+	r := c.Do(http.MethodPost, zaakPath(zaak, "documenten"), mw.FormDataContentType(), pr)
+	if r.Code != http.StatusCreated {
+		tb.Fatalf("upload: %s", r)
 	}
 	var d dossier.Document
-	if err := json.Unmarshal(body, &d); err != nil {
+	if err := json.Unmarshal(r.Body, &d); err != nil {
 		tb.Fatal(err)
 	}
 	return d
@@ -160,11 +150,11 @@ func TestStreamedUploadKeepsTheHeapFlat(t *testing.T) {
 // BenchmarkCreateZaak measures zaken registered per second over HTTP on loopback.
 func BenchmarkCreateZaak(b *testing.B) {
 	s := newStack(b)
-	tok := s.token(orgGemeente, dossier.RolOrganisatie)
-	body := []byte(`{"zaaktype":"` + zaaktypeOV + `","omschrijving":"Verbouwing Dorpsstraat 1","startdatum":"2026-01-05"}`)
+	tok := s.Client(s.Token(daemontest.Gemeente, dossier.RolOrganisatie))
+	body := []byte(`{"zaaktype":"` + daemontest.Zaaktype + `","omschrijving":"Verbouwing Dorpsstraat 1","startdatum":"2026-01-05"}`)
 	for b.Loop() {
-		r := s.do(tok, http.MethodPost, "/api/v1/zaken", "application/json", bytes.NewReader(body))
-		if r.code != http.StatusCreated {
+		r := tok.Do(http.MethodPost, "/api/v1/zaken", "application/json", bytes.NewReader(body))
+		if r.Code != http.StatusCreated {
 			b.Fatalf("create zaak: %s", r)
 		}
 	}

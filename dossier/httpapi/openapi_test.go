@@ -54,7 +54,7 @@ func TestOpenAPIDocumentsEveryDossierRoute(t *testing.T) {
 	s := newStack(t)
 	doc := parseOpenAPI(t, httpapi.OpenAPI)
 	documented := documentedRoutes(doc)
-	registered := s.srv.Routes()
+	registered := s.Server.Routes()
 	for _, r := range registered {
 		if !slices.Contains(documented, r) {
 			t.Errorf("route %q is registered but not in openapi.yaml", r)
@@ -67,14 +67,14 @@ func TestOpenAPIDocumentsEveryDossierRoute(t *testing.T) {
 
 func TestOpenAPIIsServedAsParsableOpenAPI303WithResolvableRefs(t *testing.T) {
 	s := newStack(t)
-	r := s.get("", "/api/v1/openapi.yaml")
-	if r.code != http.StatusOK {
+	r := s.Client("").Get("/api/v1/openapi.yaml")
+	if r.Code != http.StatusOK {
 		t.Fatalf("GET /api/v1/openapi.yaml: %s", r)
 	}
-	if !bytes.Equal(r.body, httpapi.OpenAPI) {
+	if !bytes.Equal(r.Body, httpapi.OpenAPI) {
 		t.Fatal("served document differs from the embedded openapi.yaml")
 	}
-	doc := parseOpenAPI(t, r.body)
+	doc := parseOpenAPI(t, r.Body)
 	if doc.OpenAPI != "3.0.3" {
 		t.Errorf("openapi %q, want 3.0.3", doc.OpenAPI)
 	}
@@ -87,7 +87,7 @@ func TestOpenAPIIsServedAsParsableOpenAPI303WithResolvableRefs(t *testing.T) {
 	if _, ok := doc.Components["securitySchemes"]["bearerAuth"]; !ok {
 		t.Error("security scheme bearerAuth is missing")
 	}
-	refs := regexp.MustCompile(`\$ref: "#/components/(\w+)/(\w+)"`).FindAllStringSubmatch(string(r.body), -1)
+	refs := regexp.MustCompile(`\$ref: "#/components/(\w+)/(\w+)"`).FindAllStringSubmatch(string(r.Body), -1)
 	if len(refs) == 0 {
 		t.Fatal("no $ref found")
 	}
@@ -109,9 +109,9 @@ func TestOpenAPISchemasNameTheFieldsTheAPIReturns(t *testing.T) {
 	var dossierJSON map[string]any
 	mustUnmarshal(t, s.dossierJSON(zaak), &dossierJSON)
 	var statusJSON map[string]any
-	mustUnmarshal(t, s.get(s.reader, zaakPath(zaak, "status")).body, &statusJSON)
+	mustUnmarshal(t, s.reader.Get(zaakPath(zaak, "status")).Body, &statusJSON)
 	var pageJSON map[string]any
-	mustUnmarshal(t, s.get(s.reader, "/api/v1/zaken").body, &pageJSON)
+	mustUnmarshal(t, s.reader.Get("/api/v1/zaken").Body, &pageJSON)
 
 	checks := []struct {
 		schema string

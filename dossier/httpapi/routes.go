@@ -164,7 +164,7 @@ func captureJSON[T any, R any](pattern string, fn func(ctx context.Context, a do
 // upload reads a multipart body: first a part "metadata" (JSON), then a part "inhoud" (the
 // file), streamed to the blob store without holding it in memory.
 func upload(w http.ResponseWriter, r *http.Request, a dossier.Actor, svc *dossier.Service) error {
-	mr, err := r.MultipartReader()
+	mr, err := uploadReader(r)
 	if err != nil {
 		return &dossier.Fout{Kind: dossier.ErrInvalid, Detail: "the body must be multipart/form-data with parts metadata and inhoud: " + err.Error()}
 	}
@@ -179,6 +179,9 @@ func upload(w http.ResponseWriter, r *http.Request, a dossier.Actor, svc *dossie
 		}
 		switch part.FormName() {
 		case "metadata":
+			if meta != nil {
+				return &dossier.Fout{Kind: dossier.ErrInvalid, Field: "metadata", Detail: "appears more than once; send one metadata part"}
+			}
 			meta = new(dossier.DocumentMetadata)
 			if err := server.DecodeJSON(part, meta); err != nil {
 				return err
@@ -187,8 +190,12 @@ func upload(w http.ResponseWriter, r *http.Request, a dossier.Actor, svc *dossie
 			if meta == nil {
 				return &dossier.Fout{Kind: dossier.ErrInvalid, Field: "metadata", Detail: "the part metadata must come before the part inhoud"}
 			}
-			doc, err := svc.AddDocument(r.Context(), a, r.PathValue("identificatie"), *meta, part)
+			body := &partReader{r: part}
+			doc, err := svc.AddDocument(r.Context(), a, r.PathValue("identificatie"), *meta, body)
 			if err != nil {
+				if body.err != nil && !errors.As(err, new(*http.MaxBytesError)) {
+					return &dossier.Fout{Kind: dossier.ErrInvalid, Field: "inhoud", Detail: "the upload ended before its end: " + body.err.Error()}
+				}
 				return err
 			}
 			server.WriteJSON(w, http.StatusCreated, doc)
@@ -201,4 +208,19 @@ func upload(w http.ResponseWriter, r *http.Request, a dossier.Actor, svc *dossie
 		return &dossier.Fout{Kind: dossier.ErrInvalid, Field: "metadata", Detail: "is required"}
 	}
 	return &dossier.Fout{Kind: dossier.ErrInvalid, Field: "inhoud", Detail: "is required"}
+}
+
+// partReader remembers the error reading the upload's content ran into, so that a body cut
+// off by the client is told from a failure of the server.
+type partReader struct {
+	r   io.Reader
+	err error
+}
+
+func (p *partReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	if err != nil && !errors.Is(err, io.EOF) {
+		p.err = err
+	}
+	return n, err
 }

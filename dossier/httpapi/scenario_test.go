@@ -10,27 +10,21 @@ import (
 	"strings"
 	"testing"
 
+	"zaakarchief/cmd/zaakarchief/daemon/daemontest"
 	"zaakarchief/dossier"
 )
 
-// Names from the default agreement (configs/omgevingsvergunning.yaml) the seed scenario uses.
+// Names from the default agreement (configs/omgevingsvergunning.yaml) the seed scenario uses,
+// besides those the kit names.
 const (
-	orgGemeente        = "gemeente"
-	orgOmgevingsdienst = "omgevingsdienst"
-	zaaktypeOV         = "omgevingsvergunning"
-	fase1              = "Ontvangen"
-	fase2              = "In behandeling bij de omgevingsdienst"
-	fase3              = "Advies en ontwerpbesluit"
-	fase4              = "Besluitvorming"
-	fase5              = "Resultaat geleverd"
-	iotAanvraag        = "aanvraagformulier"
-	iotAdvies          = "adviesrapport"
-	iotOntwerp         = "ontwerpbesluit"
-	besluittype        = "omgevingsvergunning"
-	resultaattype      = "Verleend"
-	roltypeAanvrager   = "aanvrager"
-	eigenschapNaam     = "bouwkosten"
-	eigenschapWaarde   = "125000"
+	fase1            = "Ontvangen"
+	iotAanvraag      = "aanvraagformulier"
+	iotAdvies        = "adviesrapport"
+	iotOntwerp       = "ontwerpbesluit"
+	besluittype      = "omgevingsvergunning"
+	roltypeAanvrager = "aanvrager"
+	eigenschapNaam   = "bouwkosten"
+	eigenschapWaarde = "125000"
 )
 
 // docMeta is the metadata of a test document of type iot.
@@ -42,32 +36,30 @@ func docMeta(iot, bestandsnaam string) map[string]any {
 	}
 }
 
-// pdf returns deterministic content that looks like a small PDF.
-func pdf(name string) []byte {
-	return []byte("%PDF-1.7\n% " + name + "\n" + strings.Repeat(name+" ", 200) + "\n%%EOF\n")
-}
+// pdf returns deterministic content that looks like a small PDF, with name in it.
+func pdf(name string) []byte { return daemontest.PDF(name, 1200) }
 
-// scenarioTokens are the actors of the seed scenario.
+// scenarioTokens are the actors of the seed scenario: a client of the API for each.
 type scenarioTokens struct {
-	gemeente, omgevingsdienst, kcc string
+	gemeente, omgevingsdienst, kcc *daemontest.Client
 }
 
 func (s *stack) scenarioTokens() scenarioTokens {
 	return scenarioTokens{
-		gemeente:        s.token(orgGemeente, dossier.RolOrganisatie),
-		omgevingsdienst: s.token(orgOmgevingsdienst, dossier.RolOrganisatie),
-		kcc:             s.token(orgGemeente, dossier.RolKCC),
+		gemeente:        s.Client(s.Token(daemontest.Gemeente, dossier.RolOrganisatie)),
+		omgevingsdienst: s.Client(s.Token(daemontest.Omgevingsdienst, dossier.RolOrganisatie)),
+		kcc:             s.Client(s.Token(daemontest.Gemeente, dossier.RolKCC)),
 	}
 }
 
-// createZaak registers a zaak as the gemeente and returns it.
-func (s *stack) createZaak(tok string) dossier.Zaak {
+// createZaak registers a zaak as c and returns it.
+func (s *stack) createZaak(c *daemontest.Client) dossier.Zaak {
 	s.tb.Helper()
 	var z dossier.Zaak
-	s.mustPost(tok, "/api/v1/zaken", map[string]any{
-		"zaaktype": zaaktypeOV, "omschrijving": "Verbouwing Dorpsstraat 1", "toelichting": "aanvraag via het omgevingsloket",
+	c.JSON(http.MethodPost, "/api/v1/zaken", map[string]any{
+		"zaaktype": daemontest.Zaaktype, "omschrijving": "Verbouwing Dorpsstraat 1", "toelichting": "aanvraag via het omgevingsloket",
 		"startdatum": "2026-01-05", "initiator": "J. Jansen",
-	}, &z)
+	}, http.StatusCreated, &z)
 	return z
 }
 
@@ -95,34 +87,34 @@ func (s *stack) advance(t testing.TB, tok scenarioTokens, zaak string, fase int)
 		// fase 1 Ontvangen (gemeente): the application, the applicant, a call to the KCC.
 		func() {
 			s.mustUpload(tok.gemeente, zaak, docMeta(iotAanvraag, "aanvraag.pdf"), pdf("aanvraag"))
-			s.mustPost(tok.gemeente, zaakPath(zaak, "rollen"), map[string]any{"roltype": roltypeAanvrager, "betrokkene": "J. Jansen"}, nil)
-			s.mustPost(tok.kcc, zaakPath(zaak, "contactmomenten"), map[string]any{"kanaal": "telefoon", "onderwerp": "Vraag naar de stand van zaken", "tekst": "Aanvrager belt: wanneer komt het besluit?"}, nil)
+			tok.gemeente.JSON(http.MethodPost, zaakPath(zaak, "rollen"), map[string]any{"roltype": roltypeAanvrager, "betrokkene": "J. Jansen"}, http.StatusCreated, nil)
+			tok.kcc.JSON(http.MethodPost, zaakPath(zaak, "contactmomenten"), map[string]any{"kanaal": "telefoon", "onderwerp": "Vraag naar de stand van zaken", "tekst": "Aanvrager belt: wanneer komt het besluit?"}, http.StatusCreated, nil)
 			s.checkKCCStatus(t, tok.kcc, zaak, 1, fase1)
 		},
 		// hand over to the omgevingsdienst.
 		func() {
-			s.mustPost(tok.gemeente, zaakPath(zaak, "statussen"), map[string]any{"statustype": fase2, "statustoelichting": "interne notitie: compleet"}, nil)
-			s.checkKCCStatus(t, tok.kcc, zaak, 2, fase2)
+			tok.gemeente.JSON(http.MethodPost, zaakPath(zaak, "statussen"), map[string]any{"statustype": daemontest.Fase2, "statustoelichting": "interne notitie: compleet"}, http.StatusCreated, nil)
+			s.checkKCCStatus(t, tok.kcc, zaak, 2, daemontest.Fase2)
 		},
 		// the omgevingsdienst starts its advice.
 		func() {
-			s.mustPost(tok.omgevingsdienst, zaakPath(zaak, "statussen"), map[string]any{"statustype": fase3}, nil)
-			s.checkKCCStatus(t, tok.kcc, zaak, 3, fase3)
+			tok.omgevingsdienst.JSON(http.MethodPost, zaakPath(zaak, "statussen"), map[string]any{"statustype": daemontest.Fase3}, http.StatusCreated, nil)
+			s.checkKCCStatus(t, tok.kcc, zaak, 3, daemontest.Fase3)
 		},
 		// fase 3: advice and draft decision; hand back to the gemeente.
 		func() {
 			s.mustUpload(tok.omgevingsdienst, zaak, docMeta(iotAdvies, "advies.pdf"), pdf("advies"))
 			s.mustUpload(tok.omgevingsdienst, zaak, docMeta(iotOntwerp, "ontwerpbesluit.pdf"), pdf("ontwerpbesluit"))
-			s.mustPost(tok.omgevingsdienst, zaakPath(zaak, "eigenschappen"), map[string]any{"eigenschap": eigenschapNaam, "waarde": eigenschapWaarde}, nil)
-			s.mustPost(tok.omgevingsdienst, zaakPath(zaak, "statussen"), map[string]any{"statustype": fase4}, nil)
-			s.checkKCCStatus(t, tok.kcc, zaak, 4, fase4)
+			tok.omgevingsdienst.JSON(http.MethodPost, zaakPath(zaak, "eigenschappen"), map[string]any{"eigenschap": eigenschapNaam, "waarde": eigenschapWaarde}, http.StatusCreated, nil)
+			tok.omgevingsdienst.JSON(http.MethodPost, zaakPath(zaak, "statussen"), map[string]any{"statustype": daemontest.Fase4}, http.StatusCreated, nil)
+			s.checkKCCStatus(t, tok.kcc, zaak, 4, daemontest.Fase4)
 		},
 		// fase 4: the gemeente decides, records the result and closes the zaak.
 		func() {
-			s.mustPost(tok.gemeente, zaakPath(zaak, "besluiten"), map[string]any{"besluittype": besluittype, "datum": "2026-02-20", "ingangsdatum": "2026-02-21"}, nil)
-			s.mustPost(tok.gemeente, zaakPath(zaak, "resultaat"), map[string]any{"resultaattype": resultaattype}, nil)
-			s.mustPost(tok.gemeente, zaakPath(zaak, "statussen"), map[string]any{"statustype": fase5}, nil)
-			s.checkKCCStatus(t, tok.kcc, zaak, 5, fase5)
+			tok.gemeente.JSON(http.MethodPost, zaakPath(zaak, "besluiten"), map[string]any{"besluittype": besluittype, "datum": "2026-02-20", "ingangsdatum": "2026-02-21"}, http.StatusCreated, nil)
+			tok.gemeente.JSON(http.MethodPost, zaakPath(zaak, "resultaat"), map[string]any{"resultaattype": daemontest.Verleend}, http.StatusCreated, nil)
+			tok.gemeente.JSON(http.MethodPost, zaakPath(zaak, "statussen"), map[string]any{"statustype": daemontest.Fase5}, http.StatusCreated, nil)
+			s.checkKCCStatus(t, tok.kcc, zaak, 5, daemontest.Fase5)
 		},
 	}
 	// steps[0] keeps the zaak in phase 1, steps[i] ends in phase i+1, the last one in phase 5
@@ -138,14 +130,14 @@ func (s *stack) advance(t testing.TB, tok scenarioTokens, zaak string, fase int)
 
 // checkKCCStatus checks that the KCC sees exactly one current status, without documents or
 // internal notes.
-func (s *stack) checkKCCStatus(t testing.TB, kcc, zaak string, volgnummer int, omschrijving string) {
+func (s *stack) checkKCCStatus(t testing.TB, kcc *daemontest.Client, zaak string, volgnummer int, omschrijving string) {
 	t.Helper()
-	r := s.get(kcc, zaakPath(zaak, "status"))
-	if r.code != http.StatusOK {
+	r := kcc.Get(zaakPath(zaak, "status"))
+	if r.Code != http.StatusOK {
 		t.Fatalf("KCC status of %s: %s", zaak, r)
 	}
 	var o dossier.StatusOverzicht
-	mustUnmarshal(t, r.body, &o)
+	mustUnmarshal(t, r.Body, &o)
 	if o.Status.Volgnummer != volgnummer || o.Status.Omschrijving != omschrijving {
 		t.Errorf("KCC sees status %d %q, want %d %q", o.Status.Volgnummer, o.Status.Omschrijving, volgnummer, omschrijving)
 	}
@@ -156,8 +148,8 @@ func (s *stack) checkKCCStatus(t testing.TB, kcc, zaak string, volgnummer int, o
 		t.Error("KCC status has no expected end date (einddatumGepland)")
 	}
 	for _, leak := range []string{"documenten", "statustoelichting", "interne notitie", "sha256", "contactmomenten"} {
-		if bytes.Contains(r.body, []byte(leak)) {
-			t.Errorf("KCC status shows %q: %s", leak, r.body)
+		if bytes.Contains(r.Body, []byte(leak)) {
+			t.Errorf("KCC status shows %q: %s", leak, r.Body)
 		}
 	}
 }
@@ -184,8 +176,8 @@ func TestSeedScenarioKeepsOneDossierWhoRecordedWhatInWhichPhase(t *testing.T) {
 	}
 	s.checkKCCStatus(t, tok.kcc, z.Identificatie, 1, fase1)
 	// Both organisations see the same status as the KCC.
-	for _, org := range []string{tok.gemeente, tok.omgevingsdienst} {
-		if r := s.get(org, zaakPath(z.Identificatie, "status")); r.code != http.StatusOK {
+	for _, org := range []*daemontest.Client{tok.gemeente, tok.omgevingsdienst} {
+		if r := org.Get(zaakPath(z.Identificatie, "status")); r.Code != http.StatusOK {
 			t.Errorf("status for an organisation: %s", r)
 		}
 	}
@@ -202,9 +194,9 @@ func TestSeedScenarioKeepsOneDossierWhoRecordedWhatInWhichPhase(t *testing.T) {
 	}
 	// Per phase: who recorded what.
 	want := map[int][]string{
-		1: {"informatieobjecttype " + iotAanvraag + " " + orgGemeente, "roltype " + roltypeAanvrager + " " + orgGemeente, "contactmoment Vraag naar de stand van zaken " + orgGemeente},
-		3: {"informatieobjecttype " + iotAdvies + " " + orgOmgevingsdienst, "informatieobjecttype " + iotOntwerp + " " + orgOmgevingsdienst, "eigenschap " + eigenschapNaam + " " + orgOmgevingsdienst},
-		4: {"besluittype " + besluittype + " " + orgGemeente, "resultaattype " + resultaattype + " " + orgGemeente},
+		1: {"informatieobjecttype " + iotAanvraag + " " + daemontest.Gemeente, "roltype " + roltypeAanvrager + " " + daemontest.Gemeente, "contactmoment Vraag naar de stand van zaken " + daemontest.Gemeente},
+		3: {"informatieobjecttype " + iotAdvies + " " + daemontest.Omgevingsdienst, "informatieobjecttype " + iotOntwerp + " " + daemontest.Omgevingsdienst, "eigenschap " + eigenschapNaam + " " + daemontest.Omgevingsdienst},
+		4: {"besluittype " + besluittype + " " + daemontest.Gemeente, "resultaattype " + daemontest.Verleend + " " + daemontest.Gemeente},
 	}
 	if len(v.Fasen) != 5 {
 		t.Fatalf("%d fasen, want 5", len(v.Fasen))
@@ -224,7 +216,7 @@ func TestSeedScenarioKeepsOneDossierWhoRecordedWhatInWhichPhase(t *testing.T) {
 			t.Errorf("fase %d huidig=%v", f.Volgnummer, f.Huidig)
 		}
 	}
-	wantVerantwoordelijke := []string{orgGemeente, orgOmgevingsdienst, orgOmgevingsdienst, orgGemeente, orgGemeente}
+	wantVerantwoordelijke := []string{daemontest.Gemeente, daemontest.Omgevingsdienst, daemontest.Omgevingsdienst, daemontest.Gemeente, daemontest.Gemeente}
 	for i, f := range v.Fasen {
 		if f.Verantwoordelijke != wantVerantwoordelijke[i] {
 			t.Errorf("fase %d verantwoordelijke %q, want %q", f.Volgnummer, f.Verantwoordelijke, wantVerantwoordelijke[i])
@@ -232,21 +224,21 @@ func TestSeedScenarioKeepsOneDossierWhoRecordedWhatInWhichPhase(t *testing.T) {
 	}
 	// Every document's content comes back byte for byte with its checksum.
 	for _, d := range v.Documenten {
-		r := s.get(tok.omgevingsdienst, zaakPath(z.Identificatie, "documenten", d.ID, "inhoud"))
-		if r.code != http.StatusOK {
+		r := tok.omgevingsdienst.Get(zaakPath(z.Identificatie, "documenten", d.ID, "inhoud"))
+		if r.Code != http.StatusOK {
 			t.Fatalf("download %s: %s", d.ID, r)
 		}
-		sum := sha256.Sum256(r.body)
-		if hex.EncodeToString(sum[:]) != d.SHA256 || r.header.Get("X-Checksum-Sha256") != d.SHA256 {
-			t.Errorf("download %s: sha256 %x, header %q, recorded %s", d.ID, sum, r.header.Get("X-Checksum-Sha256"), d.SHA256)
+		sum := sha256.Sum256(r.Body)
+		if hex.EncodeToString(sum[:]) != d.SHA256 || r.Header.Get("X-Checksum-Sha256") != d.SHA256 {
+			t.Errorf("download %s: sha256 %x, header %q, recorded %s", d.ID, sum, r.Header.Get("X-Checksum-Sha256"), d.SHA256)
 		}
-		if int64(len(r.body)) != d.Bestandsomvang || !strings.Contains(r.header.Get("Content-Disposition"), d.Bestandsnaam) {
-			t.Errorf("download %s: %d bytes (recorded %d), Content-Disposition %q", d.ID, len(r.body), d.Bestandsomvang, r.header.Get("Content-Disposition"))
+		if int64(len(r.Body)) != d.Bestandsomvang || !strings.Contains(r.Header.Get("Content-Disposition"), d.Bestandsnaam) {
+			t.Errorf("download %s: %d bytes (recorded %d), Content-Disposition %q", d.ID, len(r.Body), d.Bestandsomvang, r.Header.Get("Content-Disposition"))
 		}
 	}
 	// The audit trail holds every step and verifies.
 	var acties []string
-	for _, e := range s.auditTrail(z.Identificatie) {
+	for _, e := range s.AuditTrail(z.Identificatie) {
 		acties = append(acties, e.Actie)
 	}
 	wantActies := "zaak.aangemaakt document.toegevoegd rol.vastgelegd contactmoment.vastgelegd status.gezet status.gezet " +
@@ -271,23 +263,23 @@ func TestZakenListFiltersByZaaktypeFaseAndOrganisatie(t *testing.T) {
 		next  bool
 	}{
 		{"", ids, false},
-		{"?zaaktype=" + zaaktypeOV, ids, false},
+		{"?zaaktype=" + daemontest.Zaaktype, ids, false},
 		{"?fase=1", ids[:2], false},
-		{"?fase=" + strings.ReplaceAll(fase2, " ", "+"), ids[2:3], false},
-		{"?organisatie=" + orgOmgevingsdienst, ids[2:4], false},
-		{"?organisatie=" + orgGemeente, []string{ids[0], ids[1], ids[4]}, false},
-		{"?organisatie=" + orgGemeente + "&fase=4", ids[4:], false},
+		{"?fase=" + strings.ReplaceAll(daemontest.Fase2, " ", "+"), ids[2:3], false},
+		{"?organisatie=" + daemontest.Omgevingsdienst, ids[2:4], false},
+		{"?organisatie=" + daemontest.Gemeente, []string{ids[0], ids[1], ids[4]}, false},
+		{"?organisatie=" + daemontest.Gemeente + "&fase=4", ids[4:], false},
 		{"?pageSize=2", ids[:2], true},
 		{"?pageSize=2&page=3", ids[4:], false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.query, func(t *testing.T) {
-			r := s.get(tok.gemeente, "/api/v1/zaken"+tc.query)
-			if r.code != http.StatusOK {
+			r := tok.gemeente.Get("/api/v1/zaken" + tc.query)
+			if r.Code != http.StatusOK {
 				t.Fatalf("%s", r)
 			}
 			var p dossier.ZakenPage
-			mustUnmarshal(t, r.body, &p)
+			mustUnmarshal(t, r.Body, &p)
 			var got []string
 			for _, z := range p.Results {
 				got = append(got, z.Identificatie)
@@ -301,29 +293,29 @@ func TestZakenListFiltersByZaaktypeFaseAndOrganisatie(t *testing.T) {
 
 func TestAgreementIsServedToOrganisations(t *testing.T) {
 	s := newStack(t)
-	r := s.get(s.reader, "/api/v1/afspraak")
-	if r.code != http.StatusOK {
+	r := s.reader.Get("/api/v1/afspraak")
+	if r.Code != http.StatusOK {
 		t.Fatalf("%s", r)
 	}
 	var a struct {
 		Organisaties []struct{ ID string }
 		Zaaktypen    []struct{ Identificatie string }
 	}
-	mustUnmarshal(t, r.body, &a)
-	if len(a.Organisaties) < 2 || len(a.Zaaktypen) < 1 || a.Zaaktypen[0].Identificatie != zaaktypeOV {
-		t.Errorf("agreement: %s", r.body)
+	mustUnmarshal(t, r.Body, &a)
+	if len(a.Organisaties) < 2 || len(a.Zaaktypen) < 1 || a.Zaaktypen[0].Identificatie != daemontest.Zaaktype {
+		t.Errorf("agreement: %s", r.Body)
 	}
 }
 
 func TestHealthAndMetricsNeedNoToken(t *testing.T) {
 	s := newStack(t)
-	if r := s.get("", "/healthz"); r.code != http.StatusOK || !bytes.Contains(r.body, []byte(`"ok"`)) {
+	if r := s.Client("").Get("/healthz"); r.Code != http.StatusOK || !bytes.Contains(r.Body, []byte(`"ok"`)) {
 		t.Errorf("healthz: %s", r)
 	}
-	s.get("", "/api/v1/zaken") // a 401, counted
-	r := s.get("", "/metrics")
-	if r.code != http.StatusOK || !bytes.Contains(r.body, []byte(`zaakarchief_http_requests_total{code="401",route="GET /api/v1/zaken"} 1`)) {
-		t.Errorf("metrics: %d %s", r.code, r.body)
+	s.Client("").Get("/api/v1/zaken") // a 401, counted
+	r := s.Client("").Get("/metrics")
+	if r.Code != http.StatusOK || !bytes.Contains(r.Body, []byte(`zaakarchief_http_requests_total{code="401",route="GET /api/v1/zaken"} 1`)) {
+		t.Errorf("metrics: %d %s", r.Code, r.Body)
 	}
 }
 
@@ -346,15 +338,15 @@ func TestKCCStatusFollowsThePhaseWhenAStatusIsBackdated(t *testing.T) {
 	zaak, tok := s.zaakInFase(t, 2)
 	// The omgevingsdienst records that it started its advice on a day before the handover was
 	// registered.
-	r := s.postJSON(tok.omgevingsdienst, zaakPath(zaak, "statussen"), map[string]any{"statustype": fase3, "datumStatusGezet": "2026-01-06T09:00:00+01:00"})
-	if r.code == http.StatusBadRequest {
+	r := tok.omgevingsdienst.Post(zaakPath(zaak, "statussen"), map[string]any{"statustype": daemontest.Fase3, "datumStatusGezet": "2026-01-06T09:00:00+01:00"})
+	if r.Code == http.StatusBadRequest {
 		return // refusing a status dated before the current one is a consistent answer too
 	}
-	if r.code != http.StatusCreated {
+	if r.Code != http.StatusCreated {
 		t.Fatalf("backdated status: %s", r)
 	}
 	if v := s.dossierView(zaak); v.Zaak.Fase != 3 {
 		t.Fatalf("zaak in fase %d", v.Zaak.Fase)
 	}
-	s.checkKCCStatus(t, tok.kcc, zaak, 3, fase3)
+	s.checkKCCStatus(t, tok.kcc, zaak, 3, daemontest.Fase3)
 }

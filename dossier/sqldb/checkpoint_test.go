@@ -101,16 +101,29 @@ func TestALongRunOfCommitsKeepsTheLogBounded(t *testing.T) {
 	const truncate = 256 // pages: 1 MiB at 4 KiB
 	db, path := checkpointDB(t, WithCheckpoints(2*time.Millisecond, 20*time.Millisecond), withTruncatePages(truncate))
 	const n, size = 128, 64 << 10
-	maxWAL := int64(0)
+	maxWAL, emptied := int64(0), 0
 	for i := range n {
 		insert(t, db, i, size)
-		maxWAL = max(maxWAL, fileSize(t, path+"-wal"))
+		wal := fileSize(t, path+"-wal")
+		maxWAL = max(maxWAL, wal)
+		// On a loaded machine the checkpointer may get its turn late; a run that goes on
+		// gives it one before the log holds twice its bound, and it must use it.
+		if wal > 2*truncate*4096 {
+			deadline := time.Now().Add(5 * time.Second)
+			for fileSize(t, path+"-wal") > truncate*4096 && time.Now().Before(deadline) {
+				time.Sleep(2 * time.Millisecond)
+			}
+			if w := fileSize(t, path+"-wal"); w > truncate*4096 {
+				t.Fatalf("after commit %d the log holds %d bytes and the checkpointer did not empty it within 5 s", i, w)
+			}
+			emptied++
+		}
 		time.Sleep(time.Millisecond) // commits a little apart, as a run makes them
 	}
 	waitForSize(t, path, n*size, 10*time.Second)
 	// Without the checkpointer the log would hold all 8 MiB.
 	if limit := int64(n * size / 2); maxWAL > limit {
-		t.Errorf("the log grew to %d bytes, want at most %d (emptied past %d pages)", maxWAL, limit, truncate)
+		t.Errorf("the log grew to %d bytes, want at most %d (emptied past %d pages; %d times the run waited for it)", maxWAL, limit, truncate, emptied)
 	}
 	var rows, sum int
 	if err := db.R.QueryRowContext(context.Background(), `SELECT COUNT(*), SUM(length(b)) FROM t`).Scan(&rows, &sum); err != nil {

@@ -42,9 +42,13 @@ type DB struct {
 	R       *sql.DB
 	Dialect Dialect
 
-	ckpt    *checkpointer // SQLite only
-	commits atomic.Uint64 // write transactions committed, which the checkpointer watches
+	ckpt    *checkpointer   // SQLite only
+	group   *groupCommitter // SQLite only, unless WithGroupCommit(1)
+	commits atomic.Uint64   // write transactions committed, which the checkpointer watches
 }
+
+// readers is the number of connections of the read pool.
+const readers = 4
 
 // SQLiteOption sets an option of OpenSQLite.
 type SQLiteOption func(*sqliteOptions)
@@ -53,6 +57,7 @@ type sqliteOptions struct {
 	log           *slog.Logger
 	idle, busy    time.Duration
 	truncatePages int
+	group         int
 }
 
 // WithLogger sets where the database reports its background checkpoints: those it could not
@@ -66,6 +71,11 @@ func WithCheckpoints(idle, busy time.Duration) SQLiteOption {
 	return func(o *sqliteOptions) { o.idle, o.busy = idle, busy }
 }
 
+// WithGroupCommit sets how many concurrent writes (DB.Update) at most share one transaction,
+// each in a savepoint of its own (see groupCommitter); 1 or less gives each its own
+// transaction. The default is DefaultGroupCommit.
+func WithGroupCommit(max int) SQLiteOption { return func(o *sqliteOptions) { o.group = max } }
+
 // OpenSQLite opens (creating if needed) the SQLite database file at path with WAL, foreign
 // keys and a busy timeout. Its connections keep the statements they prepare (see
 // cachingConn), so the SQL of a query is parsed once per connection, not once per call.
@@ -73,7 +83,7 @@ func WithCheckpoints(idle, busy time.Duration) SQLiteOption {
 // background checkpointer does (see checkpointer), until Close.
 func OpenSQLite(ctx context.Context, path string, opts ...SQLiteOption) (*DB, error) {
 	o := sqliteOptions{log: slog.New(slog.DiscardHandler), idle: DefaultCheckpointIdle, busy: DefaultCheckpointBusy,
-		truncatePages: defaultTruncatePages}
+		truncatePages: defaultTruncatePages, group: DefaultGroupCommit}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -103,7 +113,11 @@ func OpenSQLite(ctx context.Context, path string, opts ...SQLiteOption) (*DB, er
 		w.Close()
 		return nil, err
 	}
-	r.SetMaxOpenConns(4)
+	// Readers keep all their connections: database/sql keeps two idle by default, so under
+	// load the others were closed and opened again, each time reading the schema and
+	// preparing its statements anew (4% of the daemon's CPU while creating zaken).
+	r.SetMaxOpenConns(readers)
+	r.SetMaxIdleConns(readers)
 	db := &DB{W: w, R: r, Dialect: SQLite}
 	if err := w.PingContext(ctx); err != nil {
 		db.Close()
@@ -116,6 +130,9 @@ func OpenSQLite(ctx context.Context, path string, opts ...SQLiteOption) (*DB, er
 	}
 	ck.SetMaxOpenConns(1)
 	db.ckpt = startCheckpointer(ck, path, o, &db.commits)
+	if o.group > 1 {
+		db.group = startGroupCommitter(db, o.group)
+	}
 	return db, nil
 }
 
@@ -123,6 +140,9 @@ func OpenSQLite(ctx context.Context, path string, opts ...SQLiteOption) (*DB, er
 // is left of the write-ahead log into the database file.
 func (db *DB) Close() error {
 	var err error
+	if db.group != nil {
+		db.group.close()
+	}
 	if db.ckpt != nil {
 		err = db.ckpt.close()
 	}
@@ -158,36 +178,44 @@ func (db *DB) Rebind(query string) string {
 
 // Tx is a transaction that rebinds its queries.
 type Tx struct {
-	tx *sql.Tx
-	db *DB
+	tx      *sql.Tx
+	db      *DB
+	grouped bool // a write sharing its transaction with others (see groupCommitter)
 }
 
 // Exec runs a statement in the transaction.
 func (t *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return t.tx.ExecContext(ctx, t.db.Rebind(query), args...)
+	return t.tx.ExecContext(t.stmtCtx(ctx), t.db.Rebind(query), args...)
 }
 
 // Query runs a query in the transaction.
 func (t *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return t.tx.QueryContext(ctx, t.db.Rebind(query), args...)
+	return t.tx.QueryContext(t.stmtCtx(ctx), t.db.Rebind(query), args...)
 }
 
 // QueryRow runs a query that returns at most one row.
 func (t *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(ctx, t.db.Rebind(query), args...)
+	return t.tx.QueryRowContext(t.stmtCtx(ctx), t.db.Rebind(query), args...)
 }
 
 // Prepare prepares a statement for repeated use in the transaction (a loop of inserts parses
 // its SQL once); it is closed with the transaction, or by the caller.
 func (t *Tx) Prepare(ctx context.Context, query string) (*sql.Stmt, error) {
-	return t.tx.PrepareContext(ctx, t.db.Rebind(query))
+	return t.tx.PrepareContext(t.stmtCtx(ctx), t.db.Rebind(query))
 }
 
 // Dialect reports the SQL flavour of the transaction's database.
 func (t *Tx) Dialect() Dialect { return t.db.Dialect }
 
-// Update runs fn in a write transaction and commits it when fn returns nil.
+// Update runs fn in a write transaction and commits it when fn returns nil; it returns nil
+// only once the commit returned. On SQLite, fn may share the transaction with concurrent
+// writes, in a savepoint of its own (see groupCommitter): what it wrote is rolled back alone
+// when it returns an error or panics (the panic goes on in the caller), and it sees what the
+// writes before it in the group wrote, as it would had they committed just before it.
 func (db *DB) Update(ctx context.Context, fn func(tx *Tx) error) error {
+	if db.group != nil {
+		return db.group.update(ctx, fn)
+	}
 	return db.run(ctx, db.W, nil, fn)
 }
 

@@ -33,15 +33,15 @@ func TestStatusMeldingenAndOntvangDecideWhoMay(t *testing.T) {
 	gemeente := dossier.Actor{Organisatie: zgwtest.Gemeente, Rol: dossier.RolOrganisatie}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			st, err := e.coll.Status(ctx, tt.actor)
+			st, err := e.Collector.Status(ctx, tt.actor)
 			if !errors.Is(err, tt.lezen) || (err != nil) != (tt.lezen != nil) || (err == nil && len(st) != 2) {
 				t.Errorf("Status: %v %v, want %v", st, err, tt.lezen)
 			}
-			ms, err := e.coll.Meldingen(ctx, tt.actor, zgwtest.Gemeente, 10)
+			ms, err := e.Collector.Meldingen(ctx, tt.actor, zgwtest.Gemeente, 10)
 			if !errors.Is(err, tt.lezen) || (err != nil) != (tt.lezen != nil) || (err == nil && ms == nil) {
 				t.Errorf("Meldingen: %v %v, want %v", ms, err, tt.lezen)
 			}
-			err = e.coll.Ontvang(ctx, tt.actor, strings.NewReader(notificatie(zgw.KanaalZaken, zaak, "zaak", zaak)))
+			err = e.Collector.Ontvang(ctx, tt.actor, strings.NewReader(notificatie(zgw.KanaalZaken, zaak, "zaak", zaak)))
 			if !errors.Is(err, tt.melden) || (err != nil) != (tt.melden != nil) {
 				t.Errorf("Ontvang: %v, want %v", err, tt.melden)
 			}
@@ -62,11 +62,11 @@ func TestStatusMeldingenAndOntvangDecideWhoMay(t *testing.T) {
 		{"no kanaal", gemeente, "{}", dossier.ErrInvalid},
 		{"another kanaal", gemeente, `{"kanaal": "autorisaties"}`, nil},
 	} {
-		if err := e.coll.Ontvang(ctx, tt.actor, strings.NewReader(tt.body)); !errors.Is(err, tt.want) || (err != nil) != (tt.want != nil) {
+		if err := e.Collector.Ontvang(ctx, tt.actor, strings.NewReader(tt.body)); !errors.Is(err, tt.want) || (err != nil) != (tt.want != nil) {
 			t.Errorf("%s: %v, want %v", tt.name, err, tt.want)
 		}
 	}
-	if _, err := e.coll.Meldingen(ctx, systeem, "niemand", 10); !errors.Is(err, dossier.ErrNotFound) {
+	if _, err := e.Collector.Meldingen(ctx, systeem, "niemand", 10); !errors.Is(err, dossier.ErrNotFound) {
 		t.Errorf("Meldingen of an organisation without a source: %v, want ErrNotFound", err)
 	}
 }

@@ -3,43 +3,28 @@ package zgw_test
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
-	"net/http"
-	"net/http/httptest"
-	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
+	"zaakarchief/cmd/zaakarchief/config"
+	"zaakarchief/cmd/zaakarchief/daemon"
+	"zaakarchief/cmd/zaakarchief/daemon/daemontest"
 	"zaakarchief/dossier"
-	"zaakarchief/dossier/afspraak"
-	"zaakarchief/dossier/dossiertest"
-	"zaakarchief/dossier/httpapi"
 	"zaakarchief/dossier/sqldb"
 	"zaakarchief/dossier/zgw"
 	"zaakarchief/dossier/zgw/zgwtest"
-	"zaakarchief/server"
 )
 
-// env is the collector against both seed zaaksystemen on loopback, with a real SQLite file, a
-// blob directory, the dossier service and the HTTP API.
+// env is the daemon, built by the test kit, with its collector against both seed zaaksystemen
+// on loopback: the agreement of the seed sources, their secrets in the environment, two
+// workers.
 type env struct {
+	*daemontest.Kit
 	t    testing.TB
 	om   *zgwtest.Omgeving
-	a    *afspraak.Afspraak
-	dir  string
-	db   *sqldb.DB
-	svc  *dossier.Service
-	coll *zgw.Collector
-	reg  *prometheus.Registry
-	srv  *server.Server
-	hs   *httptest.Server
-	opts zgw.Options
+	opts []daemontest.Option
 }
 
 // fast makes retries quick for tests of faults.
@@ -55,54 +40,37 @@ func newEnv(t testing.TB, configure ...func(*zgw.Options)) *env {
 
 func newEnvWith(t testing.TB, om *zgwtest.Omgeving, configure ...func(*zgw.Options)) *env {
 	t.Helper()
-	e := &env{t: t, om: om, dir: t.TempDir()}
-	e.a = om.Afspraak(t)
-	for _, f := range e.a.Validate() {
+	a := om.Afspraak(t)
+	for _, f := range a.Validate() {
 		if !f.Warning {
 			t.Fatalf("the seed agreement does not validate: %v", f)
 		}
 	}
-	db, blobs := dossiertest.Open(t, e.dir, zgw.Migrate)
-	e.db = db
-	log := slog.New(slog.DiscardHandler)
-	var err error
-	e.svc, err = dossier.NewService(dossier.Options{DB: db, Blobs: blobs, Afspraak: e.a, Logger: log})
-	if err != nil {
-		t.Fatal(err)
+	e := &env{t: t, om: om}
+	e.opts = []daemontest.Option{
+		daemontest.WithConfig(func(c *config.Config) { c.ZGW.Workers = 2 }),
+		daemontest.WithOptions(func(o *daemon.Options) {
+			o.Afspraak, o.Getenv = a, om.Getenv
+			o.Tune.Collector = func(o *zgw.Options) {
+				for _, c := range configure {
+					c(o)
+				}
+			}
+		}),
 	}
-	e.opts = zgw.Options{Service: e.svc, Getenv: om.Getenv, Logger: log, Workers: 2, SpoolDir: t.TempDir(),
-		LockFile: filepath.Join(e.dir, "zgw.lock")}
-	for _, c := range configure {
-		c(&e.opts)
-	}
-	e.reg = prometheus.NewRegistry()
-	e.opts.Registerer = e.reg
-	e.coll, err = zgw.New(e.opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.srv = server.New(e.svc, e.reg, log)
-	e.srv.Mount(httpapi.New(e.svc, log).Routes(), e.coll.Routes())
-	e.hs = httptest.NewServer(e.srv)
-	t.Cleanup(e.hs.Close)
+	e.Kit = daemontest.New(t, e.opts...)
 	return e
 }
 
-// restart builds a new collector on the same data, as a restarted process would.
+// restart builds the daemon again on the same data, as a restarted process would.
 func (e *env) restart() {
 	e.t.Helper()
-	o := e.opts
-	o.Registerer = prometheus.NewRegistry()
-	c, err := zgw.New(o)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	e.coll = c
+	e.Kit = e.Kit.Restart(e.opts...)
 }
 
 func (e *env) sync(o zgw.SyncOptions) *zgw.Rapport {
 	e.t.Helper()
-	r, err := e.coll.Sync(context.Background(), o)
+	r, err := e.Collector.Sync(context.Background(), o)
 	if err != nil {
 		e.t.Fatalf("sync: %v", err)
 	}
@@ -119,7 +87,7 @@ func report(r *zgw.Rapport) string {
 // dossiers lists the identificaties of the dossiers.
 func (e *env) dossiers() []string {
 	e.t.Helper()
-	page, err := e.svc.ListZaken(context.Background(), dossier.Actor{Rol: dossier.RolSysteem}, dossier.ZakenQuery{PageSize: 500})
+	page, err := e.Dossier.ListZaken(context.Background(), dossier.Actor{Rol: dossier.RolSysteem}, dossier.ZakenQuery{PageSize: 500})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -130,58 +98,9 @@ func (e *env) dossiers() []string {
 	return out
 }
 
-func (e *env) dossier(id string) *dossier.Dossier {
-	e.t.Helper()
-	d, err := e.svc.Dossier(context.Background(), dossier.Actor{Rol: dossier.RolSysteem}, id)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return d
-}
-
-// token makes a bearer token.
-func (e *env) token(org, rol string) string {
-	e.t.Helper()
-	_, secret, err := e.svc.CreateToken(context.Background(), org, rol, "test")
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return secret
-}
-
-// call sends a request to the daemon's HTTP API.
-func (e *env) call(tok, method, path string, body io.Reader) (int, []byte) {
-	e.t.Helper()
-	req, err := http.NewRequest(method, e.hs.URL+path, body)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	if tok != "" {
-		req.Header.Set("Authorization", "Bearer "+tok)
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	res, err := e.hs.Client().Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return res.StatusCode, b
-}
-
-// auditActies lists "actie organisatie fase" of a zaak's audit trail.
-func auditActies(t testing.TB, svc *dossier.Service, zaak string) []string {
-	t.Helper()
+// auditActies lists "actie organisatie fase" of an audit trail.
+func auditActies(entries []dossier.AuditEntry) []string {
 	var out []string
-	entries, err := svc.AuditTrail(context.Background(), dossier.Actor{Rol: dossier.RolSysteem}, zaak)
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, a := range entries {
 		out = append(out, a.Actie+" "+a.Organisatie+" "+itoa(a.Fase))
 	}
@@ -224,24 +143,6 @@ func normalized(t testing.TB, d *dossier.Dossier) string {
 		t.Fatal(err)
 	}
 	return string(out)
-}
-
-// clock is a settable clock for the capture side of comparisons.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
 }
 
 // itemStates counts the collector's items by state.

@@ -44,10 +44,10 @@ func TestSourceThatIsDownIsRetriedReportedAndDoesNotStopTheOtherSource(t *testin
 	if od.Fout == "" || gem.Fout != "" || gem.Zaken != 1 {
 		t.Errorf("bronnen: gemeente %+v, omgevingsdienst %+v", gem, od)
 	}
-	if ids := e.dossiers(); len(ids) != 1 || e.dossier(ids[0]).Zaak.Fase != 2 {
+	if ids := e.dossiers(); len(ids) != 1 || e.ReadDossier(ids[0]).Zaak.Fase != 2 {
 		t.Errorf("the gemeente's zaak was not collected while the omgevingsdienst is down: %v", ids)
 	}
-	st, err := e.coll.Status(context.Background(), systeem)
+	st, err := e.Collector.Status(context.Background(), systeem)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +87,7 @@ func TestServerErrorsAndMalformedJSONAreRetried(t *testing.T) {
 		e.om.Voer(1, zgwtest.Seed(1))
 		e.om.Gemeente.Fail(f)
 		rap := e.sync(zgw.SyncOptions{})
-		if !rap.OK() || len(e.dossiers()) != 1 || e.dossier(e.dossiers()[0]).Zaak.Fase != 5 {
+		if !rap.OK() || len(e.dossiers()) != 1 || e.ReadDossier(e.dossiers()[0]).Zaak.Fase != 5 {
 			t.Errorf("fault %+v that passes: not recovered\n%s", f, report(rap))
 		}
 	}
@@ -129,17 +129,17 @@ func TestOneBadZaakDoesNotStopTheOthersAndIsNotShownAsComplete(t *testing.T) {
 				}
 			}
 			failed := 0
-			for _, s := range zaakStates(t, e.db) {
+			for _, s := range zaakStates(t, e.DB()) {
 				if strings.Contains(s, " "+zgw.ZaakFout+" ") {
 					failed++
 				}
 			}
 			if failed != 2 {
-				t.Errorf("source zaak states %v: want the bad zaak and its linked zaak marked fout", zaakStates(t, e.db))
+				t.Errorf("source zaak states %v: want the bad zaak and its linked zaak marked fout", zaakStates(t, e.DB()))
 			}
 			// Nothing of the bad zaak is in a dossier: all or nothing per pass.
 			for _, id := range e.dossiers() {
-				if d := e.dossier(id); d.Zaak.Omschrijving == "Dakkapel Kerkstraat 2" {
+				if d := e.ReadDossier(id); d.Zaak.Omschrijving == "Dakkapel Kerkstraat 2" {
 					t.Errorf("the failed zaak is in dossier %s", id)
 				}
 			}
@@ -195,7 +195,7 @@ func TestSyncCutOffAtAnyItemResumesWithoutDuplicates(t *testing.T) {
 	want := map[string]string{}
 	total := 0
 	for _, id := range ref.dossiers() {
-		d := ref.dossier(id)
+		d := ref.ReadDossier(id)
 		want[d.Zaak.Omschrijving] = normalized(t, d)
 		total += len(d.Statussen) + len(d.Documenten) + len(d.Besluiten) + len(d.Eigenschappen) + len(d.Rollen) + 1
 	}
@@ -203,7 +203,7 @@ func TestSyncCutOffAtAnyItemResumesWithoutDuplicates(t *testing.T) {
 		e := newEnvWith(t, om, func(o *zgw.Options) { o.Workers = 1 })
 		ctx, cancel := context.WithCancel(context.Background())
 		n := 0
-		zgw.SetItemHook(e.coll, func(string) {
+		zgw.SetItemHook(e.Collector, func(string) {
 			if n++; n == cut {
 				// The item is in the dossier; the collector has not written that down, nor
 				// anything since its last batch: the process dies here.
@@ -211,7 +211,7 @@ func TestSyncCutOffAtAnyItemResumesWithoutDuplicates(t *testing.T) {
 				runtime.Goexit()
 			}
 		})
-		_, err := e.coll.Sync(ctx, zgw.SyncOptions{})
+		_, err := e.Collector.Sync(ctx, zgw.SyncOptions{})
 		cancel()
 		if !errors.Is(err, context.Canceled) {
 			t.Fatalf("cut at item %d: sync returned %v, want it cancelled", cut, err)
@@ -226,15 +226,15 @@ func TestSyncCutOffAtAnyItemResumesWithoutDuplicates(t *testing.T) {
 			t.Fatalf("cut at item %d: dossiers %v", cut, ids)
 		}
 		for _, id := range ids {
-			d := e.dossier(id)
+			d := e.ReadDossier(id)
 			if g := normalized(t, d); g != want[d.Zaak.Omschrijving] {
 				t.Errorf("cut at item %d: dossier %s differs from an uncut pass:\n%s\nwant\n%s", cut, id, g, want[d.Zaak.Omschrijving])
 			}
 		}
-		if st := itemStates(t, e.db); st[zgw.ItemBezig] != 0 {
+		if st := itemStates(t, e.DB()); st[zgw.ItemBezig] != 0 {
 			t.Errorf("cut at item %d: items left bezig %v", cut, st)
 		}
-		for _, s := range zaakStates(t, e.db) {
+		for _, s := range zaakStates(t, e.DB()) {
 			if !strings.Contains(s, zgw.ZaakVolledig) {
 				t.Errorf("cut at item %d: source zaak %q", cut, s)
 			}
@@ -250,22 +250,22 @@ func TestIncompleteZaakIsMarkedWhileAPassIsCutOff(t *testing.T) {
 	voerZaken(e.om, 1)
 	ctx, cancel := context.WithCancel(context.Background())
 	n := 0
-	zgw.SetItemHook(e.coll, func(string) {
+	zgw.SetItemHook(e.Collector, func(string) {
 		if n++; n == 4 {
 			cancel()
 		}
 	})
-	if _, err := e.coll.Sync(ctx, zgw.SyncOptions{}); !errors.Is(err, context.Canceled) {
+	if _, err := e.Collector.Sync(ctx, zgw.SyncOptions{}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("sync: %v", err)
 	}
-	st, err := e.coll.Status(context.Background(), systeem)
+	st, err := e.Collector.Status(context.Background(), systeem)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if st[0].Zaken[zgw.ZaakOnvolledig] != 1 || st[0].Zaken[zgw.ZaakVolledig] != 0 {
 		t.Errorf("a zaak cut off half-way shows as %v, want onvolledig", st[0].Zaken)
 	}
-	ms, err := e.coll.Meldingen(context.Background(), systeem, zgwtest.Gemeente, 10)
+	ms, err := e.Collector.Meldingen(context.Background(), systeem, zgwtest.Gemeente, 10)
 	if err != nil || len(ms) != 1 || !strings.Contains(ms[0].Reden, "incomplete") {
 		t.Errorf("meldingen of a zaak cut off: %+v %v", ms, err)
 	}
@@ -274,7 +274,7 @@ func TestIncompleteZaakIsMarkedWhileAPassIsCutOff(t *testing.T) {
 // metric reads one labelled gauge or counter from the env's registry.
 func metric(t *testing.T, e *env, name, bron string) float64 {
 	t.Helper()
-	mfs, err := e.reg.Gather()
+	mfs, err := e.Registry.Gather()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,7 +297,7 @@ func metric(t *testing.T, e *env, name, bron string) float64 {
 // countMetric sums a metric over its labels.
 func countMetric(t *testing.T, e *env, name string) float64 {
 	t.Helper()
-	mfs, err := e.reg.Gather()
+	mfs, err := e.Registry.Gather()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -316,7 +316,7 @@ func countMetric(t *testing.T, e *env, name string) float64 {
 func reconciled(t *testing.T, e *env) int {
 	t.Helper()
 	var n int
-	err := e.db.View(context.Background(), func(tx *sqldb.Tx) error {
+	err := e.DB().View(context.Background(), func(tx *sqldb.Tx) error {
 		return tx.QueryRow(context.Background(), `SELECT COUNT(*) FROM zgw_items WHERE reden = ?`, "recorded before the previous pass stopped").Scan(&n)
 	})
 	if err != nil {

@@ -4,77 +4,40 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"log/slog"
-	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
-	"net/textproto"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
+	"zaakarchief/cmd/zaakarchief/daemon/daemontest"
 	"zaakarchief/dossier"
-	"zaakarchief/dossier/afspraak"
-	"zaakarchief/dossier/dossiertest"
-	"zaakarchief/dossier/httpapi"
 	"zaakarchief/dossier/zgw"
 	"zaakarchief/dossier/zgw/zgwtest"
-	"zaakarchief/server"
 )
 
 var amsterdam, _ = time.LoadLocation("Europe/Amsterdam")
 
-// captureSide sends the events of the seed scenario through the capture API, each at its own
-// time (a settable clock), and returns the dossier and its audit trail.
+// captureSide sends the events of the seed scenario through the capture API of a daemon with
+// the default agreement, each at its own time (the kit's clock), and returns the dossier and
+// its audit trail.
 func captureSide(t *testing.T, stappen []zgwtest.Stap) (*dossier.Dossier, []string) {
 	t.Helper()
-	ctx := context.Background()
-	dir := t.TempDir()
-	db, blobs := dossiertest.Open(t, dir)
-	ag, err := afspraak.LoadDefault()
-	if err != nil {
-		t.Fatal(err)
-	}
-	clk := &clock{t: stappen[0].Tijd}
-	log := slog.New(slog.DiscardHandler)
-	svc, err := dossier.NewService(dossier.Options{DB: db, Blobs: blobs, Afspraak: ag, Logger: log, Now: clk.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := server.New(svc, prometheus.NewRegistry(), log)
-	srv.Mount(httpapi.New(svc, log).Routes())
-	hs := httptest.NewServer(srv)
-	t.Cleanup(hs.Close)
-	tokens := map[string]string{}
+	clk := daemontest.NewClock(stappen[0].Tijd)
+	k := daemontest.New(t, daemontest.WithClock(clk))
+	clients := map[string]*daemontest.Client{}
 	for _, org := range []string{zgwtest.Gemeente, zgwtest.Omgevingsdienst} {
-		_, tokens[org], err = svc.CreateToken(ctx, org, dossier.RolOrganisatie, "capture")
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	send := func(tok, path, contentType string, body []byte) (int, []byte) {
-		req, _ := http.NewRequest(http.MethodPost, hs.URL+path, bytes.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+tok)
-		req.Header.Set("Content-Type", contentType)
-		res, err := hs.Client().Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		var b bytes.Buffer
-		_, _ = b.ReadFrom(res.Body)
-		return res.StatusCode, b.Bytes()
+		clients[org] = k.Client(k.Token(org, dossier.RolOrganisatie))
 	}
 	var zaak string
 	for _, st := range stappen {
 		if st.AlleenBron {
 			continue
 		}
-		clk.set(st.Tijd)
-		tok := tokens[st.Organisatie]
+		// The kit's clock moves a microsecond on at every reading: the step's first reading
+		// (the zaak's first status) is its time.
+		clk.Set(st.Tijd.Add(-time.Microsecond))
+		c := clients[st.Organisatie]
 		datum := st.Tijd.In(amsterdam).Format(time.DateOnly)
 		var body any
 		path := "/api/v1/zaken/" + zaak + "/"
@@ -92,46 +55,32 @@ func captureSide(t *testing.T, stappen []zgwtest.Stap) (*dossier.Dossier, []stri
 		case "resultaat":
 			path, body = path+"resultaat", map[string]any{"resultaattype": st.Naam}
 		case "document":
-			meta, _ := json.Marshal(map[string]any{"informatieobjecttype": st.Naam, "titel": st.Waarde, "auteur": "Behandelaar " + st.Organisatie,
-				"creatiedatum": datum, "vertrouwelijkheidaanduiding": "zaakvertrouwelijk", "taal": "nld", "bestandsnaam": st.Naam + ".pdf", "formaat": "application/pdf"})
-			var b bytes.Buffer
-			mw := multipart.NewWriter(&b)
-			h := textproto.MIMEHeader{}
-			h.Set("Content-Disposition", `form-data; name="metadata"`)
-			h.Set("Content-Type", "application/json")
-			p, _ := mw.CreatePart(h)
-			p.Write(meta)
-			f, _ := mw.CreateFormFile("inhoud", st.Naam+".pdf")
-			f.Write(st.Inhoud)
-			mw.Close()
-			code, out := send(tok, path+"documenten", mw.FormDataContentType(), b.Bytes())
+			meta := map[string]any{"informatieobjecttype": st.Naam, "titel": st.Waarde, "auteur": "Behandelaar " + st.Organisatie,
+				"creatiedatum": datum, "vertrouwelijkheidaanduiding": "zaakvertrouwelijk", "taal": "nld", "bestandsnaam": st.Naam + ".pdf", "formaat": "application/pdf"}
+			r := c.Upload(zaak, meta, st.Naam+".pdf", st.Inhoud)
 			want := http.StatusCreated
 			if st.Geweigerd {
 				want = http.StatusForbidden
 			}
-			if code != want {
-				t.Fatalf("capture %s %s: %d %s", st.Soort, st.Naam, code, out)
+			if r.Code != want {
+				t.Fatalf("capture %s %s: %d %s", st.Soort, st.Naam, r.Code, r.Body)
 			}
 			continue
 		}
 		raw, _ := json.Marshal(body)
-		code, out := send(tok, path, "application/json", raw)
-		if code != http.StatusCreated {
-			t.Fatalf("capture %s %s: %d %s", st.Soort, st.Naam, code, out)
+		r := c.Do(http.MethodPost, path, "application/json", bytes.NewReader(raw))
+		if r.Code != http.StatusCreated {
+			t.Fatalf("capture %s %s: %d %s", st.Soort, st.Naam, r.Code, r.Body)
 		}
 		if st.Soort == "zaak" {
 			var z dossier.Zaak
-			if err := json.Unmarshal(out, &z); err != nil {
+			if err := json.Unmarshal(r.Body, &z); err != nil {
 				t.Fatal(err)
 			}
 			zaak = z.Identificatie
 		}
 	}
-	d, err := svc.Dossier(ctx, dossier.Actor{Rol: dossier.RolSysteem}, zaak)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d, auditActies(t, svc, zaak)
+	return k.ReadDossier(zaak), auditActies(k.AuditTrail(zaak))
 }
 
 func TestSeedScenarioFromTwoSourcesEndsAsTheDossierTheCaptureAPIProduces(t *testing.T) {
@@ -158,12 +107,12 @@ func TestSeedScenarioFromTwoSourcesEndsAsTheDossierTheCaptureAPIProduces(t *test
 		t.Errorf("refusals %+v, want the omgevingsdienst's besluit with the rule that refuses it", refused)
 	}
 
-	got := e.dossier(ids[0])
+	got := e.ReadDossier(ids[0])
 	want, wantAudit := captureSide(t, stappen)
 	if g, w := normalized(t, got), normalized(t, want); g != w {
 		t.Errorf("the collected dossier differs from the captured one:\ncollected %s\ncaptured  %s", g, w)
 	}
-	if g := auditActies(t, e.svc, ids[0]); !slices.Equal(g, wantAudit) {
+	if g := auditActies(e.AuditTrail(ids[0])); !slices.Equal(g, wantAudit) {
 		t.Errorf("audit trail of the collected dossier:\n%s\nwant (as captured):\n%s", strings.Join(g, "\n"), strings.Join(wantAudit, "\n"))
 	}
 	if got.Zaak.Fase != 5 || got.Zaak.Einddatum == nil || got.Zaak.Einddatum.String() != "2026-02-20" || got.Zaak.Initiator != "J. Jansen" {
@@ -183,8 +132,8 @@ func TestResyncImportsNothingTwiceAndAddsNoAuditEntries(t *testing.T) {
 	before := map[string]string{}
 	audit := map[string]int{}
 	for _, id := range ids {
-		before[id] = normalized(t, e.dossier(id))
-		audit[id] = len(auditActies(t, e.svc, id))
+		before[id] = normalized(t, e.ReadDossier(id))
+		audit[id] = len(auditActies(e.AuditTrail(id)))
 	}
 	e.om.Gemeente.ResetHits()
 	again := e.sync(zgw.SyncOptions{})
@@ -195,10 +144,10 @@ func TestResyncImportsNothingTwiceAndAddsNoAuditEntries(t *testing.T) {
 		t.Errorf("dossiers after a second sync %v, want %v", got, ids)
 	}
 	for _, id := range ids {
-		if g := normalized(t, e.dossier(id)); g != before[id] {
+		if g := normalized(t, e.ReadDossier(id)); g != before[id] {
 			t.Errorf("dossier %s changed on a second sync:\n%s\nbefore:\n%s", id, g, before[id])
 		}
-		if n := len(auditActies(t, e.svc, id)); n != audit[id] {
+		if n := len(auditActies(e.AuditTrail(id))); n != audit[id] {
 			t.Errorf("dossier %s: %d audit entries after a second sync, %d before (a refusal recorded twice?)", id, n, audit[id])
 		}
 	}
@@ -206,7 +155,7 @@ func TestResyncImportsNothingTwiceAndAddsNoAuditEntries(t *testing.T) {
 	if n := e.om.Gemeente.Hits("/download"); n != 0 {
 		t.Errorf("a second sync downloaded %d documents again", n)
 	}
-	if st := itemStates(t, e.db); st[zgw.ItemBezig] != 0 {
+	if st := itemStates(t, e.DB()); st[zgw.ItemBezig] != 0 {
 		t.Errorf("items left bezig: %v", st)
 	}
 }
@@ -222,7 +171,7 @@ func TestSyncOfOneSourceFollowsTheLinkToTheOtherSourcesZaak(t *testing.T) {
 	if len(ids) != 1 {
 		t.Fatalf("dossiers %v", ids)
 	}
-	if d := e.dossier(ids[0]); d.Zaak.Fase != 5 || len(d.Documenten) != 4 {
+	if d := e.ReadDossier(ids[0]); d.Zaak.Fase != 5 || len(d.Documenten) != 4 {
 		t.Errorf("dossier from a sync of one source: fase %d, %d documents", d.Zaak.Fase, len(d.Documenten))
 	}
 }
@@ -247,11 +196,11 @@ func TestZaakOfTheBackofficeWaitsForTheZaakThatRegistersItAndJoinsItLater(t *tes
 	if len(ids) != 1 || !rap.OK() {
 		t.Fatalf("after the link: dossiers %v\n%s", ids, report(rap))
 	}
-	d := e.dossier(ids[0])
+	d := e.ReadDossier(ids[0])
 	if d.Zaak.Fase != 3 {
 		t.Errorf("fase %d, want 3 (the omgevingsdienst's Advisering, after the gemeente's hand-over)", d.Zaak.Fase)
 	}
-	for _, s := range zaakStates(t, e.db) {
+	for _, s := range zaakStates(t, e.DB()) {
 		if !strings.Contains(s, zgw.ZaakVolledig) {
 			t.Errorf("source zaak state %q", s)
 		}
@@ -264,7 +213,7 @@ func TestDocumentVersionBecomesAVersionNotADuplicateAndIsRefusedOnceDefinitief(t
 	urls := e.om.Voer(1, stappen[:12]) // up to the ontwerpbesluit, zaak in fase 3
 	e.sync(zgw.SyncOptions{})
 	id := e.dossiers()[0]
-	d := e.dossier(id)
+	d := e.ReadDossier(id)
 	var ontwerp dossier.Document
 	for _, doc := range d.Documenten {
 		if doc.Informatieobjecttype == "ontwerpbesluit" {
@@ -281,7 +230,7 @@ func TestDocumentVersionBecomesAVersionNotADuplicateAndIsRefusedOnceDefinitief(t
 	if rap.Vastgelegd[zgw.SoortDocument] != 1 {
 		t.Fatalf("a new version: recorded %v\n%s", rap.Vastgelegd, report(rap))
 	}
-	d = e.dossier(id)
+	d = e.ReadDossier(id)
 	n := 0
 	for _, doc := range d.Documenten {
 		if doc.Informatieobjecttype == "ontwerpbesluit" {
@@ -291,7 +240,7 @@ func TestDocumentVersionBecomesAVersionNotADuplicateAndIsRefusedOnceDefinitief(t
 			}
 		}
 	}
-	versie, earlier, err := e.svc.DocumentVersies(context.Background(), dossier.Actor{Rol: dossier.RolSysteem}, id, ontwerp.ID)
+	versie, earlier, err := e.Dossier.DocumentVersies(context.Background(), dossier.Actor{Rol: dossier.RolSysteem}, id, ontwerp.ID)
 	if err != nil || n != 1 || versie != 2 || len(earlier) != 1 || earlier[0].SHA256 != ontwerp.SHA256 {
 		t.Errorf("versions: %d documents, version %d, earlier %+v, err %v", n, versie, earlier, err)
 	}
@@ -310,7 +259,7 @@ func TestDocumentVersionBecomesAVersionNotADuplicateAndIsRefusedOnceDefinitief(t
 	if !found {
 		t.Errorf("a version of a definitief document is not reported as refused:\n%s", report(rap))
 	}
-	if versie, _, _ := e.svc.DocumentVersies(context.Background(), dossier.Actor{Rol: dossier.RolSysteem}, id, ontwerp.ID); versie != 2 {
+	if versie, _, _ := e.Dossier.DocumentVersies(context.Background(), dossier.Actor{Rol: dossier.RolSysteem}, id, ontwerp.ID); versie != 2 {
 		t.Errorf("version %d after a refused version, want 2", versie)
 	}
 }
@@ -335,13 +284,13 @@ func TestLateHistoryFromTheOtherSourceReleasesRefusedSteps(t *testing.T) {
 		t.Fatalf("the gemeente's later steps were not refused while the zaak is with the omgevingsdienst:\n%s", report(rap))
 	}
 	id := e.dossiers()[0]
-	if f := e.dossier(id).Zaak.Fase; f != 2 {
+	if f := e.ReadDossier(id).Zaak.Fase; f != 2 {
 		t.Fatalf("fase %d, want 2", f)
 	}
 	// The omgevingsdienst's history arrives: the refused steps are taken again and fit now.
 	om.Voer(1, od)
 	rap = e.sync(zgw.SyncOptions{})
-	d := e.dossier(id)
+	d := e.ReadDossier(id)
 	if d.Zaak.Fase != 5 || len(d.Besluiten) != 1 || d.Resultaat == nil {
 		t.Errorf("after the late history: fase %d, %d besluiten, resultaat %v\n%s", d.Zaak.Fase, len(d.Besluiten), d.Resultaat, report(rap))
 	}
@@ -354,23 +303,23 @@ func TestBronnenReportsEverySourceAndItsZaken(t *testing.T) {
 	e := newEnv(t)
 	e.om.Voer(1, zgwtest.Seed(1))
 	e.sync(zgw.SyncOptions{})
-	tok := e.token(zgwtest.Gemeente, dossier.RolRecordmanager)
-	code, body := e.call(tok, http.MethodGet, "/api/v1/bronnen", nil)
-	if code != http.StatusOK {
-		t.Fatalf("GET /api/v1/bronnen: %d %s", code, body)
+	rm := e.Client(e.Token(zgwtest.Gemeente, dossier.RolRecordmanager))
+	r := rm.Get("/api/v1/bronnen")
+	if r.Code != http.StatusOK {
+		t.Fatalf("GET /api/v1/bronnen: %d %s", r.Code, r.Body)
 	}
 	var st []zgw.BronStatus
-	if err := json.Unmarshal(body, &st); err != nil {
+	if err := json.Unmarshal(r.Body, &st); err != nil {
 		t.Fatal(err)
 	}
 	if len(st) != 2 || st[0].Status != "ok" || st[1].Status != "ok" || st[0].Zaken[zgw.ZaakVolledig] != 1 || st[1].Geweigerd != 1 {
-		t.Errorf("bronnen: %s", body)
+		t.Errorf("bronnen: %s", r.Body)
 	}
-	code, body = e.call(tok, http.MethodGet, "/api/v1/bronnen/omgevingsdienst/meldingen", nil)
-	if code != http.StatusOK || !strings.Contains(string(body), `"geweigerd"`) {
-		t.Errorf("meldingen: %d %s", code, body)
+	r = rm.Get("/api/v1/bronnen/omgevingsdienst/meldingen")
+	if r.Code != http.StatusOK || !strings.Contains(string(r.Body), `"geweigerd"`) {
+		t.Errorf("meldingen: %d %s", r.Code, r.Body)
 	}
-	if code, _ := e.call(e.token(zgwtest.Gemeente, dossier.RolKCC), http.MethodGet, "/api/v1/bronnen", nil); code != http.StatusForbidden {
+	if code := e.Client(e.Token(zgwtest.Gemeente, dossier.RolKCC)).Get("/api/v1/bronnen").Code; code != http.StatusForbidden {
 		t.Errorf("the KCC reads the sources: %d", code)
 	}
 }

@@ -217,7 +217,7 @@ func TestCollectorRoutesAreDocumentedInTheOpenAPIDescription(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := 0
-	for _, r := range e.srv.Routes() {
+	for _, r := range e.Server.Routes() {
 		method, path, _ := strings.Cut(r, " ")
 		if !strings.HasPrefix(path, "/api/v1/notificaties") && !strings.HasPrefix(path, "/api/v1/bronnen") {
 			continue

@@ -177,6 +177,12 @@ func Open(ctx context.Context, cfg config.Config, o Options) (d *Daemon, err err
 	if err != nil {
 		return nil, err
 	}
+	// What uploads a killed process left half written (file times are the wall clock's).
+	if n, err := blobs.Sweep(time.Now().Add(-time.Hour)); err != nil {
+		d.Log.Warn("sweeping interrupted uploads", "err", err)
+	} else if n > 0 {
+		d.Log.Info("removed what interrupted uploads left", "aantal", n)
+	}
 	do := dossier.Options{DB: d.db, Blobs: blobs, Afspraak: d.Afspraak,
 		MaxUpload: cfg.MaxUploadBytes, Logger: d.Log, Archief: bepaler, Now: o.Now}
 	tune(o.Tune.Dossier, &do)
@@ -193,11 +199,11 @@ func Open(ctx context.Context, cfg config.Config, o Options) (d *Daemon, err err
 	a := cfg.Archive
 	ob := inst.Overbrenging
 	ao := archive.Options{DB: d.db, Dossier: d.Dossier, Afspraak: d.Afspraak, Lijsten: lijsten,
-		Target: Opener(archiefURL, a.S3, o.Getenv), LockMode: target.RetentionMode(strings.ToUpper(a.LockMode)),
+		Target: Opener(archiefURL, a.S3, o.Getenv, o.Now), LockMode: target.RetentionMode(strings.ToUpper(a.LockMode)),
 		Overbrenging: &ob, Holds: d.Retention.Bevroren, Workers: a.Workers, Registerer: d.Registry,
 		Now: o.Now, Location: d.Dossier.Location(), Logger: d.Log}
 	if a.EDepot != "" {
-		ao.EDepot = Opener(a.EDepot, a.EDepotS3, o.Getenv)
+		ao.EDepot = Opener(a.EDepot, a.EDepotS3, o.Getenv, o.Now)
 	}
 	tune(o.Tune.Archive, &ao)
 	if d.Archiver, err = archive.New(ao); err != nil {
@@ -292,13 +298,13 @@ func archiveURL(cfg config.Config) (string, error) {
 }
 
 // Opener opens the target url with the S3 settings, the AWS_* environment as fallback.
-func Opener(url string, s config.S3, getenv func(string) string) archive.Opener {
+func Opener(url string, s config.S3, getenv func(string) string, now func() time.Time) archive.Opener {
 	tls := true
 	if s.TLS != nil {
 		tls = *s.TLS
 	}
 	cfg := target.Config{Endpoint: s.Endpoint, Region: s.Region, AccessKey: s.AccessKey, SecretKey: s.SecretKey, UseTLS: tls,
-		CreateBucket: s.CreateBucket, PartSize: s.PartSize, MaxRetries: s.MaxRetries, Getenv: getenv}
+		CreateBucket: s.CreateBucket, PartSize: s.PartSize, MaxRetries: s.MaxRetries, Getenv: getenv, Now: now}
 	return func(ctx context.Context) (target.Target, error) { return target.Open(ctx, url, cfg) }
 }
 
