@@ -221,8 +221,16 @@ func TestVerifyValidatesTheMDTOInsideAgainstTheSchema(t *testing.T) {
 	}
 	problems := verify(t, path)
 	wantProblem(t, problems, "data/mdto/kapot/kapot.pdf.bestand.mdto.xml", "does not validate against MDTO 1.0.1")
-	if len(problems) != 1 {
-		t.Errorf("problems %v, want only the invalid MDTO file", problems)
+	// The examples represent none of the dossier's documents, which the cross-check of the
+	// documents reports; of the schema, only the invalid file is wrong.
+	var schema []string
+	for _, p := range problems {
+		if strings.Contains(p, "does not validate") {
+			schema = append(schema, p)
+		}
+	}
+	if len(schema) != 1 {
+		t.Errorf("schema problems %v, want only the invalid MDTO file", schema)
 	}
 	missing := rewriteZip(t, path, func(name string, c []byte) []byte {
 		if name == "data/mdto/goed/goed.pdf.bestand.mdto.xml" {

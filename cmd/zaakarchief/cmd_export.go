@@ -158,11 +158,20 @@ func exportVerifyCommand() *command {
 			for _, p := range r.Problems {
 				fmt.Fprintln(env.stdout, p.String())
 			}
+			for _, n := range r.Notes {
+				fmt.Fprintln(env.stdout, "note: "+n)
+			}
+			if r.AuditLaatsteHash != "" {
+				// Only the system can vouch for the end of the chain: whoever rewrote the
+				// documents and the whole chain could not keep this hash.
+				fmt.Fprintf(env.stdout, "audit chain ends at volgnummer %d with hash %s: compare it with the system (zaakarchief audit verify --zaak %s --volgnummer %d)\n",
+					r.AuditLaatsteVolgnummer, r.AuditLaatsteHash, r.Bag, r.AuditLaatsteVolgnummer)
+			}
 			if !r.OK() {
 				return fmt.Errorf("export verify %s: %d problems", args[0], len(r.Problems))
 			}
-			fmt.Fprintf(env.stdout, "%s: ok: bag %s, %d files, %d payload files, %d MDTO files, %d audit entries with an intact chain\n",
-				args[0], r.Bag, r.Files, r.PayloadFiles, r.MDTOFiles, r.AuditEntries)
+			fmt.Fprintf(env.stdout, "%s: ok: bag %s, %d files, %d payload files, %d documents matching payload, MDTO and audit chain, %d MDTO files, %d audit entries with an intact chain\n",
+				args[0], r.Bag, r.Files, r.PayloadFiles, r.Documenten, r.MDTOFiles, r.AuditEntries)
 			return nil
 		},
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"zaakarchief/cmd/zaakarchief/daemon"
 	"zaakarchief/server"
 )
 
@@ -37,7 +38,9 @@ func serveCommand() *command {
 				cfg.Listen = listen
 			}
 			log := newLogger(env, logFormat)
-			a, err := openApp(ctx, env, cfg, log)
+			// serve alone holds the data directory's lock: a second serve fails at once, the
+			// commands keep working beside it.
+			a, err := daemon.Open(ctx, cfg, daemon.Options{Logger: log, Getenv: env.getenv, Exclusief: true})
 			if err != nil {
 				return err
 			}

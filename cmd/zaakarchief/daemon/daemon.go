@@ -48,6 +48,11 @@ type Options struct {
 	Registry *prometheus.Registry
 	// Afspraak, when set, is the agreement in force instead of the one the configuration names.
 	Afspraak *afspraak.Afspraak
+	// Exclusief makes Open take the data directory's lock (LockFile) and Close release it, so
+	// that a second daemon that asks for it fails at once with a *BezetError naming the
+	// directory and the holder's pid. serve asks for it; the commands do not, because they are
+	// meant to run beside a serving daemon (token create, archive run, export, retention ...).
+	Exclusief bool
 
 	// Tune changes a service's options just before it is built: tests use them to inject
 	// faults and hooks (a crash point, a target that fails). Each may be nil.
@@ -84,6 +89,7 @@ type Daemon struct {
 	Registry *prometheus.Registry
 
 	db     *sqldb.DB
+	lock   *os.File
 	stops  []func()
 	closed bool
 }
@@ -146,12 +152,19 @@ func Open(ctx context.Context, cfg config.Config, o Options) (d *Daemon, err err
 		return nil, fmt.Errorf("config: blobs: %w", err)
 	}
 
+	if o.Exclusief {
+		if d.lock, err = lockData(cfg.Data); err != nil {
+			return nil, err
+		}
+	}
 	if d.db, err = sqldb.OpenSQLite(ctx, dbPath, sqldb.WithLogger(d.Log)); err != nil {
+		unlock(d.lock)
 		return nil, err
 	}
 	defer func() {
 		if err != nil {
 			d.db.Close()
+			unlock(d.lock)
 			d = nil
 		}
 	}()
@@ -230,8 +243,8 @@ func tune[T any](f func(*T), o *T) {
 	}
 }
 
-// Close stops the jobs Start started, waiting for one that is running, and closes the
-// database. Closing again does nothing.
+// Close stops the jobs Start started, waiting for one that is running, closes the database
+// and releases the data directory's lock (Options.Exclusief). Closing again does nothing.
 func (d *Daemon) Close() error {
 	if d.closed {
 		return nil
@@ -241,7 +254,10 @@ func (d *Daemon) Close() error {
 		d.stops[i]()
 	}
 	d.stops = nil
-	return d.db.Close()
+	err := d.db.Close()
+	unlock(d.lock)
+	d.lock = nil
+	return err
 }
 
 // Blocking keeps the errors of a validation, leaving out warnings.
