@@ -153,6 +153,10 @@ func (c *Collector) Meldingen(ctx context.Context, actor dossier.Actor, bron str
 	if err := mayRead(actor); err != nil {
 		return nil, err
 	}
+	// The meldingen name zaken and reasons from one organisation's own system: need to know.
+	if actor.Rol == dossier.RolOrganisatie && actor.Organisatie != bron {
+		return nil, &dossier.Fout{Kind: dossier.ErrForbidden, Detail: fmt.Sprintf("the meldingen of the source of %s are for %s and for records management", bron, bron)}
+	}
 	if !slices.ContainsFunc(c.bronnen, func(b *Bron) bool { return b.Organisatie == bron }) {
 		return nil, &dossier.Fout{Kind: dossier.ErrNotFound, Detail: fmt.Sprintf("organisation %q has no bron", bron)}
 	}

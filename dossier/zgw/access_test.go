@@ -19,16 +19,17 @@ func TestStatusMeldingenAndOntvangDecideWhoMay(t *testing.T) {
 	ctx := context.Background()
 	zaak := e.om.Voer(1, zgwtest.Seed(1)[:5])[zgwtest.Gemeente]
 	tests := []struct {
-		name   string
-		actor  dossier.Actor
-		lezen  error // Status and Meldingen
-		melden error // Ontvang of a notification about a zaak of the gemeente
+		name      string
+		actor     dossier.Actor
+		lezen     error // Status
+		meldingen error // Meldingen of the gemeente's source
+		melden    error // Ontvang of a notification about a zaak of the gemeente
 	}{
-		{"organisatie of the source", dossier.Actor{Organisatie: zgwtest.Gemeente, Rol: dossier.RolOrganisatie}, nil, nil},
-		{"organisatie of another source", dossier.Actor{Organisatie: zgwtest.Omgevingsdienst, Rol: dossier.RolOrganisatie}, nil, dossier.ErrForbidden},
-		{"recordmanager", dossier.Actor{Organisatie: zgwtest.Gemeente, Rol: dossier.RolRecordmanager}, nil, dossier.ErrForbidden},
-		{"systeem", systeem, nil, dossier.ErrForbidden},
-		{"kcc", dossier.Actor{Organisatie: zgwtest.Gemeente, Rol: dossier.RolKCC}, dossier.ErrForbidden, dossier.ErrForbidden},
+		{"organisatie of the source", dossier.Actor{Organisatie: zgwtest.Gemeente, Rol: dossier.RolOrganisatie}, nil, nil, nil},
+		{"organisatie of another source", dossier.Actor{Organisatie: zgwtest.Omgevingsdienst, Rol: dossier.RolOrganisatie}, nil, dossier.ErrForbidden, dossier.ErrForbidden},
+		{"recordmanager", dossier.Actor{Organisatie: zgwtest.Gemeente, Rol: dossier.RolRecordmanager}, nil, nil, dossier.ErrForbidden},
+		{"systeem", systeem, nil, nil, dossier.ErrForbidden},
+		{"kcc", dossier.Actor{Organisatie: zgwtest.Gemeente, Rol: dossier.RolKCC}, dossier.ErrForbidden, dossier.ErrForbidden, dossier.ErrForbidden},
 	}
 	gemeente := dossier.Actor{Organisatie: zgwtest.Gemeente, Rol: dossier.RolOrganisatie}
 	for _, tt := range tests {
@@ -38,8 +39,8 @@ func TestStatusMeldingenAndOntvangDecideWhoMay(t *testing.T) {
 				t.Errorf("Status: %v %v, want %v", st, err, tt.lezen)
 			}
 			ms, err := e.Collector.Meldingen(ctx, tt.actor, zgwtest.Gemeente, 10)
-			if !errors.Is(err, tt.lezen) || (err != nil) != (tt.lezen != nil) || (err == nil && ms == nil) {
-				t.Errorf("Meldingen: %v %v, want %v", ms, err, tt.lezen)
+			if !errors.Is(err, tt.meldingen) || (err != nil) != (tt.meldingen != nil) || (err == nil && ms == nil) {
+				t.Errorf("Meldingen: %v %v, want %v", ms, err, tt.meldingen)
 			}
 			err = e.Collector.Ontvang(ctx, tt.actor, strings.NewReader(notificatie(zgw.KanaalZaken, zaak, "zaak", zaak)))
 			if !errors.Is(err, tt.melden) || (err != nil) != (tt.melden != nil) {

@@ -122,7 +122,11 @@ var matrix = map[string]func(geval) bool{
 	"GET /api/v1/archief/runs": rollen(dossier.RolRecordmanager, dossier.RolArchivaris, dossier.RolAuditor),
 	"GET /api/v1/bronnen":      func(g geval) bool { return g.rol != dossier.RolKCC },
 	// The sources and their meldingen are open to every role but the KCC (package zgw decides).
-	"GET /api/v1/bronnen/{organisatie}/meldingen": func(g geval) bool { return g.rol != dossier.RolKCC },
+	// The meldingen name zaken and reasons of one organisation's own system: an organisation
+	// reads those of its own source only.
+	"GET /api/v1/bronnen/{organisatie}/meldingen": func(g geval) bool {
+		return g.rol != dossier.RolKCC && (g.rol != dossier.RolOrganisatie || g.organisatie == daemontest.Gemeente)
+	},
 	// Notifications come from an organisation's own source; the test agreement has none.
 	"POST /api/v1/notificaties":                                       func(geval) bool { return false },
 	"GET /api/v1/holds":                                               rollen(dossier.RolRecordmanager, dossier.RolArchivaris, dossier.RolAuditor),
