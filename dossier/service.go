@@ -149,15 +149,18 @@ func (s *Service) capture(ctx context.Context, actor Actor, st captureStep) erro
 				return refused(rule)
 			}
 		}
+		wasOpen := z.Einddatum == nil
 		details, err := st.do(tx, z, zt, now)
 		if err != nil {
 			return err
 		}
-		if err := s.rederive(ctx, tx, z); err != nil {
+		if _, err = appendAudit(ctx, tx, z.Identificatie, actor, z.Fase, st.actie, details, now); err != nil {
 			return err
 		}
-		_, err = appendAudit(ctx, tx, z.Identificatie, actor, z.Fase, st.actie, details, now)
-		return err
+		if wasOpen {
+			return nil // the step closed the zaak, which derived its archival fields
+		}
+		return s.rederive(ctx, tx, z, actor, now)
 	})
 	if onzichtbaar {
 		s.logWeigering(ctx, actor, st.zaak, "", st.actie, redenOnzichtbaar)
@@ -188,8 +191,9 @@ func (s *Service) recordRefusal(ctx context.Context, actor Actor, zaak string, f
 }
 
 // rederive asks the Archiefbepaler again for a closed zaak whose archiefactiedatum is still
-// waiting for a fact.
-func (s *Service) rederive(ctx context.Context, tx *sqldb.Tx, z *Zaak) error {
+// waiting for a fact, right after the fact actor recorded; a derivation that changes the
+// archival fields is audited (archief.herafgeleid, from and to) after the fact's own entry.
+func (s *Service) rederive(ctx context.Context, tx *sqldb.Tx, z *Zaak, actor Actor, now time.Time) error {
 	if s.archief == nil || z.Einddatum == nil || z.Archief.Archiefactiedatum != nil || z.Archief.Uitgesteld == "" {
 		return nil
 	}
@@ -201,7 +205,22 @@ func (s *Service) rederive(ctx context.Context, tx *sqldb.Tx, z *Zaak) error {
 	if err != nil {
 		return err
 	}
+	van := z.Archief
 	z.Archief = a
 	z.Gewijzigd = s.now()
-	return updateZaak(ctx, tx, z)
+	if err := updateZaak(ctx, tx, z); err != nil {
+		return err
+	}
+	if sameArchief(van, a) {
+		return nil
+	}
+	_, err = appendAudit(ctx, tx, z.Identificatie, actor, z.Fase, "archief.herafgeleid", map[string]any{"van": van, "naar": a}, now)
+	return err
+}
+
+// sameArchief reports whether two sets of archival fields hold the same values.
+func sameArchief(a, b Archief) bool {
+	datum := func(x, y *Datum) bool { return (x == nil) == (y == nil) && (x == nil || *x == *y) }
+	return a.Archiefnominatie == b.Archiefnominatie && a.Archiefstatus == b.Archiefstatus && a.Uitgesteld == b.Uitgesteld &&
+		datum(a.Archiefactiedatum, b.Archiefactiedatum) && datum(a.StartdatumBewaartermijn, b.StartdatumBewaartermijn)
 }

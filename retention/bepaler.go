@@ -156,6 +156,12 @@ func (b *Bepaler) Bepaal(ctx context.Context, tx *sqldb.Tx, d *dossier.Dossier) 
 	if err != nil {
 		return dossier.Archief{}, fmt.Errorf("store derivation of %s: %w", d.Zaak.Identificatie, err)
 	}
+	_, err = tx.Exec(ctx, `INSERT INTO retention_afleidingen_historie (zaak, volgnummer, afgeleid, afleiding)
+		SELECT ?, COALESCE(MAX(volgnummer), 0) + 1, ?, ? FROM retention_afleidingen_historie WHERE zaak = ?`,
+		d.Zaak.Identificatie, fmtTime(af.Afgeleid), string(raw), d.Zaak.Identificatie)
+	if err != nil {
+		return dossier.Archief{}, fmt.Errorf("keep derivation of %s in its history: %w", d.Zaak.Identificatie, err)
+	}
 	return af.Archief(), nil
 }
 

@@ -2,8 +2,11 @@ package retention
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
+	"time"
 
 	"zaakarchief/dossier"
 	"zaakarchief/dossier/sqldb"
@@ -23,8 +26,12 @@ type Uitleg struct {
 	Einddatum     *dossier.Datum   `json:"einddatum"`
 	Resultaattype string           `json:"resultaattype,omitempty"`
 	Archief       *dossier.Archief `json:"archief"`
-	// Afleiding is the derivation kept when the zaak closed.
+	// Afleiding is the derivation in force: the one at the eindstatus, or the last one a later
+	// fact caused.
 	Afleiding *Afleiding `json:"afleiding"`
+	// Afleidingen are all derivations of the zaak in order, each with what it gave, so that a
+	// date that changed shows when and from which facts.
+	Afleidingen []Afleidingsmoment `json:"afleidingen"`
 	// Herberekend says no derivation was kept (the zaak closed before it was) and Afleiding was
 	// computed now from the current agreement; AfleidingFout says why that failed.
 	Herberekend   bool   `json:"herberekend,omitempty"`
@@ -104,6 +111,9 @@ func (s *Service) Explain(ctx context.Context, actor dossier.Actor, zaak string)
 		if u.Afleiding, err = storedAfleiding(ctx, tx, zaak); err != nil {
 			return err
 		}
+		if u.Afleidingen, err = afleidingHistorie(ctx, tx, zaak); err != nil {
+			return err
+		}
 		if u.Afleiding == nil && d != nil && d.Zaak.Einddatum != nil {
 			u.Herberekend = true
 			if u.Afleiding, err = s.bepaler.Leid(d); err != nil {
@@ -141,6 +151,50 @@ func lijstPlaatsen(ctx context.Context, tx *sqldb.Tx, zaak string) ([]LijstPlaat
 			return nil, fmt.Errorf("read lists of %s: %w", zaak, err)
 		}
 		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// Afleidingsmoment is one derivation of a zaak in its history: when, what it gave, and the
+// inputs of the step that gave the brondatum.
+type Afleidingsmoment struct {
+	Volgnummer        int            `json:"volgnummer"`
+	Afgeleid          time.Time      `json:"afgeleid"`
+	Archiefnominatie  string         `json:"archiefnominatie"`
+	Brondatum         *dossier.Datum `json:"brondatum"`
+	Archiefactiedatum *dossier.Datum `json:"archiefactiedatum"`
+	Uitgesteld        string         `json:"uitgesteld,omitempty"`
+	// Invoer are the facts the brondatum was read from (the eigenschap, the besluiten).
+	Invoer []Gegeven `json:"invoer,omitempty"`
+}
+
+// afleidingHistorie reads every kept derivation of zaak, oldest first.
+func afleidingHistorie(ctx context.Context, tx *sqldb.Tx, zaak string) ([]Afleidingsmoment, error) {
+	rows, err := tx.Query(ctx, `SELECT volgnummer, afleiding FROM retention_afleidingen_historie WHERE zaak = ? ORDER BY volgnummer`, zaak)
+	if err != nil {
+		return nil, fmt.Errorf("read the derivations of %s: %w", zaak, err)
+	}
+	defer rows.Close()
+	out := []Afleidingsmoment{}
+	for rows.Next() {
+		var n int
+		var raw string
+		if err := rows.Scan(&n, &raw); err != nil {
+			return nil, fmt.Errorf("read the derivations of %s: %w", zaak, err)
+		}
+		var af Afleiding
+		if err := json.Unmarshal([]byte(raw), &af); err != nil {
+			return nil, fmt.Errorf("read derivation %d of %s: %w", n, zaak, err)
+		}
+		a := af.Archief()
+		m := Afleidingsmoment{Volgnummer: n, Afgeleid: af.Afgeleid, Archiefnominatie: a.Archiefnominatie,
+			Brondatum: a.StartdatumBewaartermijn, Archiefactiedatum: a.Archiefactiedatum, Uitgesteld: a.Uitgesteld}
+		for _, st := range af.Uitkomst.Stappen {
+			if strings.HasPrefix(st.Regel, "brondatum volgens afleidingswijze") {
+				m.Invoer = st.Invoer
+			}
+		}
+		out = append(out, m)
 	}
 	return out, rows.Err()
 }

@@ -139,6 +139,20 @@ func printUitleg(w io.Writer, u *retention.Uitleg) {
 	if u.AfleidingFout != "" {
 		fmt.Fprintf(w, "Afleiding niet te herberekenen: %s\n", u.AfleidingFout)
 	}
+	if len(u.Afleidingen) > 1 {
+		fmt.Fprintln(w, "Afleidingen, in volgorde:")
+		for _, m := range u.Afleidingen {
+			fmt.Fprintf(w, "  %d. %s: nominatie %s, brondatum %s, archiefactiedatum %s", m.Volgnummer, m.Afgeleid.Format("2006-01-02 15:04:05 UTC"),
+				orStreep(m.Archiefnominatie), datumOfStreep(m.Brondatum), datumOfStreep(m.Archiefactiedatum))
+			if m.Uitgesteld != "" {
+				fmt.Fprintf(w, " (uitgesteld: %s)", m.Uitgesteld)
+			}
+			for _, g := range m.Invoer {
+				fmt.Fprintf(w, "; %s: %s", g.Naam, g.Waarde)
+			}
+			fmt.Fprintln(w)
+		}
+	}
 	if o := u.Overbrenging; o != nil {
 		fmt.Fprintf(w, "Overbrenging: %s (%s, vanaf brondatum %s)\n", o.Datum, o.Wet, o.Brondatum)
 	}
