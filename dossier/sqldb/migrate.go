@@ -25,6 +25,16 @@ func (db *DB) Migrate(ctx context.Context, component string, fsys fs.FS) error {
 		return fmt.Errorf("migrate %s: %w", component, err)
 	}
 	sort.Strings(names)
+	seen := map[int]string{}
+	for _, name := range names {
+		num, _, _ := strings.Cut(name, "_")
+		if versie, err := strconv.Atoi(num); err == nil {
+			if other, dup := seen[versie]; dup {
+				return fmt.Errorf("migrate %s: %s and %s have the same version %d: one of them would never run", component, other, name, versie)
+			}
+			seen[versie] = name
+		}
+	}
 	for _, name := range names {
 		num, _, ok := strings.Cut(name, "_")
 		versie, err := strconv.Atoi(num)

@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 	"testing/fstest"
 )
@@ -67,5 +68,29 @@ func TestMigrateFailureRollsBackTheFile(t *testing.T) {
 	}
 	if n != 0 {
 		t.Fatal("a failed migration left table b behind")
+	}
+}
+
+// Two migration files with the same number would leave one of them unapplied for ever: the
+// migrator refuses them, naming both, and applies nothing.
+func TestMigrateRefusesTwoFilesWithOneVersion(t *testing.T) {
+	ctx := context.Background()
+	db, err := OpenSQLite(ctx, filepath.Join(t.TempDir(), "m.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	fsys := fstest.MapFS{
+		"0001_eerste.sql":   {Data: []byte("CREATE TABLE a (x TEXT);\n")},
+		"0002_tweede.sql":   {Data: []byte("CREATE TABLE b (x TEXT);\n")},
+		"0002_tweeling.sql": {Data: []byte("CREATE TABLE c (x TEXT);\n")},
+	}
+	err = db.Migrate(ctx, "test", fsys)
+	if err == nil || !strings.Contains(err.Error(), "0002_tweede.sql") || !strings.Contains(err.Error(), "0002_tweeling.sql") {
+		t.Fatalf("Migrate = %v, want a refusal naming both files", err)
+	}
+	var n int
+	if err := db.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('a', 'b', 'c')`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("%d of the tables were created (%v), want none", n, err)
 	}
 }
