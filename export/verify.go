@@ -104,8 +104,12 @@ func verifyZip(ctx context.Context, zr *zip.Reader, name string) (*Report, error
 	r := &Report{}
 	files := map[string]*zipFile{}
 	var order []string
-	for _, f := range zr.File {
+	for i, f := range zr.File {
 		if strings.HasSuffix(f.Name, "/") {
+			continue
+		}
+		if f.Name == "" {
+			r.add(fmt.Sprintf("(ZIP entry %d)", i+1), "has no name")
 			continue
 		}
 		clean := path.Clean(f.Name)
