@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -130,8 +131,26 @@ func freeAddr(tb testing.TB) string {
 	return addr
 }
 
-// ClosedAddr returns a loopback address nothing listens on.
-func ClosedAddr(tb testing.TB) string { return freeAddr(tb) }
+// ClosedAddr returns a loopback address nothing listens on, and that nothing can start
+// listening on until the test ends: the port is bound by a socket that never listens, so a
+// connection to it is refused, and no server another test starts can take it over (a port
+// that is merely closed again can be, and then answers).
+func ClosedAddr(tb testing.TB) string {
+	tb.Helper()
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
+	if err != nil {
+		tb.Fatalf("closed address: %v", err)
+	}
+	tb.Cleanup(func() { syscall.Close(fd) })
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		tb.Fatalf("closed address: bind: %v", err)
+	}
+	sa, err := syscall.Getsockname(fd)
+	if err != nil {
+		tb.Fatalf("closed address: %v", err)
+	}
+	return fmt.Sprintf("127.0.0.1:%d", sa.(*syscall.SockaddrInet4).Port)
+}
 
 func waitHealthy(addr string, exited <-chan error) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
