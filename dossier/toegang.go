@@ -145,7 +145,7 @@ func (s *Service) documentZichtbaar(actor Actor, z *Zaak, d *Document) bool {
 const redenOnzichtbaar = "zaak buiten de autorisatie (zaaktype of vertrouwelijkheidaanduiding)"
 
 // nietZichtbaar is the answer to a zaak the actor may not see: 404, as for a zaak that does not
-// exist, because its identificatie alone would tell that it exists (see README, "Toegang").
+// exist, because its identificatie alone would tell that it exists (see docs/toegang.md).
 func nietZichtbaar(zaak string) error {
 	return &Fout{Kind: ErrNotFound, Detail: fmt.Sprintf("zaak %s niet gevonden", zaak)}
 }
