@@ -21,7 +21,7 @@ func TestUniqueNamesDifferWithoutRegardToCaseAndStayWithinTheLimit(t *testing.T)
 	for _, tt := range tests {
 		used := map[string]bool{"pakbon.json": true, "manifest.json": true}
 		for i, in := range tt.in {
-			got := unique(in, used)
+			got := uniekKort(in, mdto.MaxNameLength, used)
 			if got != tt.want[i] {
 				t.Errorf("%v: name %d %q, want %q", tt.in, i, got, tt.want[i])
 			}

@@ -11,7 +11,6 @@ import (
 	"io"
 	"os"
 	"path"
-	"strconv"
 	"strings"
 	"time"
 
@@ -421,29 +420,4 @@ func (a *Archiver) identify(ctx context.Context, doc *dossier.Document, head boo
 		return mdto.Formaat{}, nil, fmt.Errorf("document %s: %w", doc.ID, err)
 	}
 	return f, scan, nil
-}
-
-// unique returns name, or name with "-2", "-3", ... before its extension, so that no two
-// entries of one folder share a name, compared without case (as on Windows and macOS).
-func unique(name string, used map[string]bool) string {
-	if !used[strings.ToLower(name)] {
-		used[strings.ToLower(name)] = true
-		return name
-	}
-	base, ext := name, ""
-	if i := strings.LastIndexByte(name, '.'); i > 0 {
-		base, ext = name[:i], name[i:]
-	}
-	for n := 2; ; n++ {
-		suffix := "-" + strconv.Itoa(n)
-		b := base
-		if over := len(b) + len(suffix) + len(ext) - mdto.MaxNameLength; over > 0 {
-			b = b[:len(b)-over]
-		}
-		cand := b + suffix + ext
-		if !used[strings.ToLower(cand)] {
-			used[strings.ToLower(cand)] = true
-			return cand
-		}
-	}
 }
