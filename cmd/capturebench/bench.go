@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"syscall"
 	"time"
 )
@@ -76,7 +75,8 @@ func (b *bench) leg(naam string) (leg, bool) {
 				n = max(1, n/10)
 			}
 			lat, err := parallel(ctx, n, b.o.clients, func(ctx context.Context, i int) error {
-				return b.client.post(ctx, t.zaakURL, t.token, "application/json", bytes.NewReader(zaakBody), int64(len(zaakBody)))
+				_, err := b.client.post(ctx, t.zaakURL, t.token, "application/json", bytes.NewReader(zaakBody), int64(len(zaakBody)))
+				return err
 			})
 			return werk{units: float64(n), lat: lat}, err
 		}}, true
@@ -97,7 +97,7 @@ func (b *bench) uploads(ctx context.Context, t *target, n int, size int64) (werk
 			ct = b.frame.contentType
 		}
 		t0 := time.Now()
-		if err := b.client.post(ctx, t.uploadURL, t.token, ct, body, length); err != nil {
+		if _, err := b.client.post(ctx, t.uploadURL, t.token, ct, body, length); err != nil {
 			return w, err
 		}
 		w.lat = append(w.lat, time.Since(t0))
@@ -136,23 +136,9 @@ func (b *bench) measure(ctx context.Context, l leg, t *target) (meting, error) {
 
 // postJSON posts body and decodes the 201 answer into out.
 func (c *client) postJSON(ctx context.Context, url, token string, body []byte, out any) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	b, err := c.post(ctx, url, token, "application/json", bytes.NewReader(body), int64(len(body)))
 	if err != nil {
 		return err
-	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", "application/json")
-	res, err := c.http.Do(req)
-	if err != nil {
-		return fmt.Errorf("POST %s: %w", url, err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		return fmt.Errorf("POST %s: %w", url, err)
-	}
-	if res.StatusCode != http.StatusCreated {
-		return fmt.Errorf("POST %s: %s: %s", url, res.Status, b)
 	}
 	return json.Unmarshal(b, out)
 }

@@ -109,28 +109,28 @@ func newClient(conns int) *client {
 	return &client{http: &http.Client{Transport: tr}}
 }
 
-// post sends a request and fails unless the answer is 201 Created.
-func (c *client) post(ctx context.Context, url, token, contentType string, body io.Reader, length int64) error {
+// post sends a request and returns the answer's body, failing unless it is 201 Created.
+func (c *client) post(ctx context.Context, url, token, contentType string, body io.Reader, length int64) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, body)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	req.ContentLength = length
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Content-Type", contentType)
 	res, err := c.http.Do(req)
 	if err != nil {
-		return fmt.Errorf("POST %s: %w", url, err)
+		return nil, fmt.Errorf("POST %s: %w", url, err)
 	}
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
 	if err != nil {
-		return fmt.Errorf("POST %s: %w", url, err)
+		return nil, fmt.Errorf("POST %s: %w", url, err)
 	}
 	if res.StatusCode != http.StatusCreated {
-		return fmt.Errorf("POST %s: %s: %s", url, res.Status, b)
+		return nil, fmt.Errorf("POST %s: %s: %s", url, res.Status, b)
 	}
-	return nil
+	return b, nil
 }
 
 // parallel sends n requests from clients goroutines, each made by send(i), and returns each
